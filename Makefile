@@ -1,0 +1,47 @@
+# Kinship Shop: `make help` lists the targets.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint migrate seed worker beat bench clean
+
+help: ## Show this list
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the pinned requirements
+
+migrate: install ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+seed: migrate ## Load the demo data (safe to repeat)
+	$(PY) manage.py seed_demo
+
+run: seed ## Set up, load demo data and serve on http://127.0.0.1:8000 (no external services)
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install ## Run the test suite (PostgreSQL/Redis via DATABASE_URL/REDIS_URL when set)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install ## Lint with ruff
+	$(VENV)/bin/ruff check .
+
+worker: install ## Run a Celery worker (needs REDIS_URL)
+	$(VENV)/bin/celery -A config worker --loglevel=INFO
+
+beat: install ## Run Celery beat with the database scheduler (needs REDIS_URL)
+	$(VENV)/bin/celery -A config beat --loglevel=INFO
+
+bench: install ## Run the benchmarks (PostgreSQL and Redis on 127.0.0.1)
+	$(PY) -m bench
+
+clean: ## Remove the virtual environment and local database
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,60 @@
+"""Site-wide pages: the landing page, role routing, and the health check."""
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from affiliates.selectors import creator_for_user
+from shops.selectors import shop_for_user
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+@login_required
+def home_for_role(request):
+    """Where a person lands after login: their one area, or a chooser when they have both or none."""
+    shop = shop_for_user(user=request.user)
+    creator = creator_for_user(user=request.user)
+    if shop and not creator:
+        return redirect("seller:home")
+    if creator and not shop:
+        return redirect("creator:home")
+    if not shop and not creator and request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "role_chooser.html", {"shop": shop, "creator": creator})
+
+
+def _database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return "down"
+    return "ok"
+
+
+def _broker_status() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    try:
+        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return "down"
+    return "ok"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and `make up`: 200 while the database answers, 503 when it does not."""
+    database = _database_status()
+    body = {"status": "ok" if database == "ok" else "down", "database": database, "broker": _broker_status()}
+    return JsonResponse(body, status=200 if database == "ok" else 503)

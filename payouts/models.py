@@ -1,0 +1,1 @@
+"""Models of the payouts app arrive with its issue; the app is registered so migrations and signals have a home."""

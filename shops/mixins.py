@@ -1,0 +1,39 @@
+"""View mixins for role areas. Other apps build their own role mixins on RoleRequiredMixin."""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.template.response import TemplateResponse
+
+from . import selectors
+
+
+class RoleRequiredMixin(LoginRequiredMixin):
+    """Anonymous visitors go to the login page; people without the role see an offer to add it.
+
+    Subclasses say how to find the role's profile and where to keep it on the request,
+    so every view below scopes its queries to that profile.
+    """
+
+    request_attribute: str
+    add_role_template: str
+
+    def get_role_profile(self, request):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        profile = self.get_role_profile(request)
+        if profile is None:
+            return TemplateResponse(request, self.add_role_template, status=403)
+        setattr(request, self.request_attribute, profile)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class SellerRequiredMixin(RoleRequiredMixin):
+    """Seller area: `request.shop` is the signed-in seller's shop."""
+
+    request_attribute = "shop"
+    add_role_template = "shops/seller/add_role.html"
+
+    def get_role_profile(self, request):
+        return selectors.shop_for_user(user=request.user)

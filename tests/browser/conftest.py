@@ -1,0 +1,48 @@
+"""Playwright in the machine's Chromium (no browser download), against live_server."""
+
+import os
+import re
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests
+# make between browser steps are still synchronous and safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    executable = shutil.which("chromium")
+    if executable is None:
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail("REQUIRE_SERVICES=1 but chromium is not installed (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": executable,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A phone-sized page (375 px wide) on the live server."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshots(request):
+    """Save a full-page screenshot of a key page under test-results/screenshots/."""
+    folder = os.path.join("test-results", "screenshots", re.sub(r"[^\w.-]+", "_", request.node.name))
+    os.makedirs(folder, exist_ok=True)
+
+    def shoot(page, name):
+        page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
+
+    return shoot

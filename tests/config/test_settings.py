@@ -1,0 +1,55 @@
+"""Production settings refuse to start half-configured; local and test settings need nothing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load(settings_module: str, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "REDIS_URL", "DATABASE_URL"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE=settings_module)
+    return subprocess.run(
+        [sys.executable, "-c",
+         "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = _load("config.settings.production", REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_to_start_without_redis():
+    result = _load("config.settings.production", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "REDIS_URL is not set" in result.stderr
+
+
+def test_production_starts_when_configured():
+    result = _load("config.settings.production", DJANGO_SECRET_KEY="x" * 50, REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_local_settings_need_no_environment():
+    result = _load("config.settings.local")
+    assert result.returncode == 0, result.stderr
+
+
+def test_embedded_default_runs_celery_eagerly_on_sqlite():
+    result = subprocess.run(
+        [sys.executable, "-c",
+         "import django; django.setup(); from django.conf import settings as s;"
+         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'])"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}},
+             "DJANGO_SETTINGS_MODULE": "config.settings.local"},
+    )
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3", "True", "django.core.cache.backends.locmem.LocMemCache"
+    ]
