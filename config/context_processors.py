@@ -2,6 +2,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from affiliates.selectors import creator_for_user
+from shops.cart import Cart
 from shops.selectors import shop_for_user
 
 
@@ -13,5 +14,6 @@ def site(request):
         "nav_shop": SimpleLazyObject(lambda: shop_for_user(user=user) if user else None),
         "nav_creator": SimpleLazyObject(lambda: creator_for_user(user=user) if user else None),
         # django-htmx's {% htmx_script %} looks for the CSP nonce under this name.
+        "cart_count": SimpleLazyObject(lambda: len(Cart(request.session)) if hasattr(request, "session") else 0),
         "csp_nonce": getattr(request, "csp_nonce", None),
     }

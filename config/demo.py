@@ -4,16 +4,24 @@ It grows with the product: each section seeds one app through that app's service
 so the demo shows what real use produces.
 """
 
+import colorsys
+import random
 from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from affiliates.services import creator_register
-from shops.services import seller_register
+from shops import services as shop_services
+from shops.models import Category, Order, Product, Shop
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for newcomers on purpose
+TEST_CARD = "4242424242424242"
 
 
 @dataclass(frozen=True)
@@ -22,34 +30,132 @@ class DemoLogin:
     role: str
 
 
-def _user(email: str, *, staff: bool = False) -> object:
+def _user(email: str, *, staff: bool = False):
     User = get_user_model()
     user, created = User.objects.get_or_create(username=email, defaults={"email": email})
     if created:
         user.set_password(DEMO_PASSWORD)
         user.is_staff = user.is_superuser = staff
         user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
     return user
 
 
-@transaction.atomic
+def _picture(seed: int, label: str) -> SimpleUploadedFile:
+    """A simple generated product picture: a coloured tile with the product's initials."""
+    hue = (seed * 0.137) % 1
+    r, g, b = (int(c * 255) for c in colorsys.hsv_to_rgb(hue, 0.45, 0.92))
+    image = Image.new("RGB", (600, 600), (r, g, b))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((150, 150, 450, 450), fill=(255, 255, 255))
+    initials = "".join(word[0] for word in label.split()[:2]).upper()
+    draw.text((300, 300), initials, fill=(r // 2, g // 2, b // 2), anchor="mm", font_size=120)
+    buffer = BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(f"demo-{seed}.png", buffer.getvalue(), content_type="image/png")
+
+
+SHOPS = [
+    {
+        "owner": "tokyo.tea@example.com",
+        "profile": {
+            "name": "Tokyo Tea House", "slug": "tokyo-tea", "legal_name": "Tokyo Tea House K.K.", "country": "JP",
+            "currency": "JPY", "contact_email": "hello@tokyotea.example",
+            "description": "Loose-leaf teas from Shizuoka.",
+            "shipping_fee": Decimal("600"), "tax_rate": Decimal("10"), "return_window_days": 14,
+        },
+        "products": [
+            ("Sencha Green Tea 100 g", "food", "1800", None, 40),
+            ("Hojicha Roasted Tea 80 g", "food", "1500", "1900", 25),
+            ("Matcha Ceremonial Grade 30 g", "food", "3200", None, 12),
+            ("Cast Iron Teapot", "home", "8900", None, 3),
+            ("Tea Tasting Class (online)", "services", "4500", None, None),
+        ],
+    },
+    {
+        "owner": "north.knits@example.com",
+        "profile": {
+            "name": "North Knits", "slug": "north-knits", "legal_name": "North Knits LLC", "country": "US",
+            "currency": "USD", "contact_email": "care@northknits.example", "description": "Warm things, made slowly.",
+            "shipping_fee": Decimal("4.90"), "tax_rate": Decimal("8.25"), "return_window_days": 30,
+        },
+        "products": [
+            ("Merino Beanie", "fashion", "29.00", "35.00", 50),
+            ("Chunky Wool Scarf", "fashion", "49.50", None, 20),
+            ("Alpaca Socks (2 pairs)", "fashion", "24.00", None, 80),
+            ("Knitting Pattern: Fisherman Sweater", "books", "8.99", None, 1000),
+            ("Cable Knit Throw Blanket", "home", "119.00", "149.00", 1),
+        ],
+    },
+]
+
+
+def _seed_shop(spec: dict, staff) -> Shop:
+    owner = _user(spec["owner"])
+    shop = shop_services.seller_register(user=owner).shop
+    if shop.status != Shop.Status.DRAFT:
+        return shop
+    shop_services.shop_update(shop=shop, **spec["profile"])
+    shop_services.shop_submit(shop=shop, by=owner)
+    shop_services.shop_approve(shop=shop, by=staff)
+    shop.refresh_from_db()
+    for index, (title, category, price, compare, stock) in enumerate(spec["products"]):
+        kind = Product.Kind.SERVICE if stock is None else (
+            Product.Kind.DIGITAL if category == "books" else Product.Kind.PHYSICAL)
+        product = shop_services.product_create(
+            shop=shop, title=title, category=Category.objects.get(slug=category), kind=kind,
+            description=f"<p>{title}, from {shop.name}.</p><p>Loved by our customers.</p>",
+            price=Decimal(price), compare_at_price=Decimal(compare) if compare else None, stock=stock,
+            images=[_picture(index + len(shop.name), title), _picture(index + 7, title)],
+        )
+        shop_services.product_submit(product=product, by=owner)
+        shop_services.product_approve(product=product, by=staff)
+    return shop
+
+
+def _seed_orders(shop: Shop) -> None:
+    """A few orders in different states, placed as a guest would."""
+    if Order.objects.filter(shop=shop).exists():
+        return
+    rng = random.Random(shop.pk)  # noqa: S311 - demo data, not security
+    products = list(shop.products.filter(status=Product.Status.LIVE).order_by("pk"))
+    buyers = [("Aiko Tanaka", "aiko@example.net"), ("Ben Carter", "ben@example.net"),
+              ("Chloe Martin", "chloe@example.net"), ("Diego Ruiz", "diego@example.net")]
+    address = {"address_line1": "1-2-3 Example Street", "city": "Springfield", "postal_code": "12345", "country": "US"}
+    for index, (name, email) in enumerate(buyers):
+        product = products[index % 3]
+        order = shop_services.order_place(
+            shop=shop, items={product.pk: rng.randint(1, 2)},
+            buyer=shop_services.BuyerDetails(email=email, name=name, **address),
+            checkout_key=f"demo-{shop.slug}-{index}",
+        )
+        order = shop_services.order_pay(order=order, card_number=TEST_CARD)
+        owner = shop.memberships.first().user
+        if index >= 1:
+            order = shop_services.order_ship(order=order, by=owner, tracking_number=f"TRK{shop.pk}{index:04d}")
+        if index >= 2:
+            order = shop_services.order_deliver(order=order, by=owner)
+        if index == 3:
+            line = order.lines.first()
+            shop_services.order_refund(order=order, by=owner, quantities={line.pk: 1}, reason="Arrived damaged")
+
+
 def seed() -> list[DemoLogin]:
     logins = [DemoLogin("ops@example.com", "staff (superuser): /ops/")]
-    _user("ops@example.com", staff=True)
+    staff = _user("ops@example.com", staff=True)
 
-    for email in ("tokyo.tea@example.com", "north.knits@example.com"):
-        seller_register(user=_user(email))
-        logins.append(DemoLogin(email, "seller: /seller/"))
+    for spec in SHOPS:
+        with transaction.atomic():
+            shop = _seed_shop(spec, staff)
+        _seed_orders(shop)
+        logins.append(DemoLogin(spec["owner"], f"seller ({shop.name}, {shop.currency}): /seller/"))
 
     for email in ("mika.makes@example.com", "leo.lifts@example.com", "ana.eats@example.com"):
         creator_register(user=_user(email))
         logins.append(DemoLogin(email, "creator: /creator/"))
 
     both = _user("sam.both@example.com")
-    seller_register(user=both)
+    shop_services.seller_register(user=both)
     creator_register(user=both)
-    logins.append(DemoLogin("sam.both@example.com", "seller and creator: chooser"))
+    logins.append(DemoLogin("sam.both@example.com", "seller (draft shop) and creator: chooser"))
     return logins

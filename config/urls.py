@@ -6,7 +6,7 @@ from django.urls import include, path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("shops.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("welcome/", views.home_for_role, name="home_for_role"),
     path("accounts/", include("allauth.urls")),

@@ -13,10 +13,6 @@ from affiliates.selectors import creator_for_user
 from shops.selectors import shop_for_user
 
 
-def home(request):
-    return render(request, "home.html")
-
-
 @login_required
 def home_for_role(request):
     """Where a person lands after login: their one area, or a chooser when they have both or none."""

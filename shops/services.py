@@ -1,16 +1,551 @@
-"""Every write of the shops app. Keyword-only, typed, atomic, named <thing>_<verb>."""
+"""Every write of the shops app. Keyword-only, typed, atomic, named <thing>_<verb>.
 
+Status changes go through one function per model (`shop_set_status`,
+`product_set_status`, `order_set_status`) that checks the move against the model's
+TRANSITIONS table and records it. Signals to other apps go out after commit.
+"""
+
+import logging
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+import nh3
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
-from .models import Shop, ShopMembership
+from . import signals
+from .images import clean_image
+from .models import Order, OrderEvent, OrderLine, Product, ProductImage, Refund, RefundLine, Shop, ShopMembership
+from .money import minor_unit_error, money_round
+from .payments import get_gateway
+
+logger = logging.getLogger(__name__)
+
+User = AbstractBaseUser
+
+
+def _actor(user: User | None):
+    return user if user is not None and user.is_authenticated else None
+
+
+# --------------------------------------------------------------------------------------
+# Sellers and shops
+# --------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def seller_register(*, user: AbstractBaseUser) -> ShopMembership:
+def seller_register(*, user: User) -> ShopMembership:
     """Give the user the seller role: a draft shop they own. Calling it again changes nothing."""
     membership = ShopMembership.objects.select_related("shop").filter(user=user).first()
     if membership is not None:
         return membership
-    shop = Shop.objects.create()
+    shop = Shop.objects.create(contact_email=getattr(user, "email", ""))
     return ShopMembership.objects.create(shop=shop, user=user, role=ShopMembership.Role.OWNER)
+
+
+SHOP_PROFILE_FIELDS = (
+    "name", "slug", "description", "logo", "legal_name", "country", "currency", "contact_email", "tax_id",
+    "return_window_days", "shipping_fee", "tax_rate",
+)
+
+
+@transaction.atomic
+def shop_update(*, shop: Shop, **fields) -> Shop:
+    """Save the shop's profile. The currency is fixed once the shop has products."""
+    unknown = set(fields) - set(SHOP_PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not shop profile fields: {sorted(unknown)}")
+    if "currency" in fields and fields["currency"] != shop.currency and shop.currency and shop.products.exists():
+        raise ValidationError({"currency": "The currency cannot change once the shop has products."})
+    if "logo" in fields:
+        logo = fields.pop("logo")
+        if logo is False:
+            shop.logo = ""
+        elif logo and logo != shop.logo:
+            cleaned = clean_image(logo, name="logo")
+            shop.logo.save(cleaned.thumbnail.name, cleaned.thumbnail, save=False)
+    for field, value in fields.items():
+        setattr(shop, field, value)
+    shop.full_clean()
+    shop.save()
+    return shop
+
+
+@transaction.atomic
+def shop_set_status(*, shop: Shop, to: str, by: User | None = None, reason: str = "") -> Shop:
+    """The only writer of Shop.status: checks the move and keeps the reason the seller reads."""
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    if to not in Shop.TRANSITIONS.get(shop.status, set()):
+        raise ValidationError(
+            f"A shop that is {shop.get_status_display().lower()} cannot become {Shop.Status(to).label.lower()}."
+        )
+    now = timezone.now()
+    shop.status = to
+    shop.status_reason = reason
+    if to == Shop.Status.PENDING:
+        shop.submitted_at = now
+    else:
+        shop.reviewed_at = now
+    shop.save(update_fields=["status", "status_reason", "submitted_at", "reviewed_at", "updated_at"])
+    logger.info("shop %s status -> %s by user %s", shop.pk, to, getattr(_actor(by), "pk", None))
+    return shop
+
+
+def shop_submit(*, shop: Shop, by: User) -> Shop:
+    """Send a complete shop to staff for approval."""
+    if shop.missing_for_review:
+        raise ValidationError("Before sending your shop for approval, add " + ", ".join(shop.missing_for_review) + ".")
+    return shop_set_status(shop=shop, to=Shop.Status.PENDING, by=by)
+
+
+def shop_approve(*, shop: Shop, by: User) -> Shop:
+    return shop_set_status(shop=shop, to=Shop.Status.ACTIVE, by=by)
+
+
+def shop_reject(*, shop: Shop, by: User, reason: str) -> Shop:
+    if not reason.strip():
+        raise ValidationError("Say why the shop is rejected: the seller reads it.")
+    return shop_set_status(shop=shop, to=Shop.Status.REJECTED, by=by, reason=reason.strip())
+
+
+def shop_suspend(*, shop: Shop, by: User, reason: str) -> Shop:
+    if not reason.strip():
+        raise ValidationError("Say why the shop is suspended: the seller reads it.")
+    return shop_set_status(shop=shop, to=Shop.Status.SUSPENDED, by=by, reason=reason.strip())
+
+
+def shop_reinstate(*, shop: Shop, by: User) -> Shop:
+    return shop_set_status(shop=shop, to=Shop.Status.ACTIVE, by=by)
+
+
+# --------------------------------------------------------------------------------------
+# Products
+# --------------------------------------------------------------------------------------
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote", "a"}
+
+
+def sanitize_description(text: str) -> str:
+    """Product descriptions are plain text or a small safe subset of HTML."""
+    return nh3.clean(
+        text or "",
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener noreferrer",
+    ).strip()
+
+
+PRODUCT_FIELDS = ("title", "description", "category", "kind", "price", "compare_at_price", "stock")
+
+
+@transaction.atomic
+def product_create(*, shop: Shop, images: Sequence = (), **fields) -> Product:
+    """A new product starts as a draft of the seller's shop."""
+    product = Product(shop=shop)
+    _product_assign(product, fields)
+    product.save()
+    product_add_images(product=product, uploads=images)
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, by: User | None = None, images: Sequence = (),
+                   remove_image_ids: Iterable[int] = (), **fields) -> Product:
+    """Save changes. Content edits (title, description, category, images) of a live
+    product send it back to review; price and stock edits do not."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    before = {name: getattr(product, name) for name in Product.REVIEWED_FIELDS}
+    _product_assign(product, fields)
+    product.save()
+    removed, _ = product.images.filter(pk__in=list(remove_image_ids)).delete()
+    product_add_images(product=product, uploads=images)
+    content_changed = removed or images or any(getattr(product, n) != v for n, v in before.items())
+    if product.status == Product.Status.LIVE and content_changed:
+        product_set_status(product=product, to=Product.Status.IN_REVIEW, by=by,
+                           reason="Changed title, description, category or images.")
+        product.refresh_from_db()
+    return product
+
+
+def _product_assign(product: Product, fields: dict) -> None:
+    unknown = set(fields) - set(PRODUCT_FIELDS)
+    if unknown:
+        raise TypeError(f"not product fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(product, name, sanitize_description(value) if name == "description" else value)
+    if product.kind == Product.Kind.SERVICE:
+        product.stock = None
+    elif product.stock is None:
+        product.stock = 0
+    for name in ("price", "compare_at_price"):
+        error = minor_unit_error(getattr(product, name), product.shop.currency)
+        if error:
+            raise ValidationError({name: error})
+    product.full_clean(exclude=["shop"])
+
+
+def product_add_images(*, product: Product, uploads: Sequence) -> list[ProductImage]:
+    """Validate, re-encode and attach pictures, at most Product.MAX_IMAGES per product."""
+    if not uploads:
+        return []
+    existing = product.images.count()
+    if existing + len(uploads) > Product.MAX_IMAGES:
+        raise ValidationError(f"A product has at most {Product.MAX_IMAGES} images; it has {existing}.")
+    cleaned = [clean_image(upload, name=f"product-{product.pk}") for upload in uploads]
+    created = []
+    for position, picture in enumerate(cleaned, start=existing):
+        image = ProductImage(product=product, width=picture.width, height=picture.height, position=position)
+        image.image.save(picture.image.name, picture.image, save=False)
+        image.thumbnail.save(picture.thumbnail.name, picture.thumbnail, save=False)
+        image.save()
+        created.append(image)
+    return created
+
+
+@transaction.atomic
+def product_set_status(*, product: Product, to: str, by: User | None = None, reason: str = "") -> Product:
+    """The only writer of Product.status: checks the move and keeps the reason."""
+    product = Product.objects.select_for_update().get(pk=product.pk)
+    if to not in Product.TRANSITIONS.get(product.status, set()):
+        raise ValidationError(
+            f"A product that is {product.get_status_display().lower()} "
+            f"cannot become {Product.Status(to).label.lower()}."
+        )
+    now = timezone.now()
+    product.status = to
+    product.status_reason = reason
+    if to == Product.Status.IN_REVIEW:
+        product.submitted_at = now
+    if to == Product.Status.LIVE and product.published_at is None:
+        product.published_at = now
+    product.save(update_fields=["status", "status_reason", "submitted_at", "published_at", "updated_at"])
+    logger.info("product %s status -> %s by user %s", product.pk, to, getattr(_actor(by), "pk", None))
+    return product
+
+
+def product_submit(*, product: Product, by: User) -> Product:
+    """Send a draft or rejected product to staff review. It needs a picture and an active-able shop."""
+    if not product.images.exists() and product.kind == Product.Kind.PHYSICAL:
+        raise ValidationError("Add at least one picture before sending the product for review.")
+    if not product.shop.currency:
+        raise ValidationError("Complete your shop's profile (currency) before sending products for review.")
+    return product_set_status(product=product, to=Product.Status.IN_REVIEW, by=by)
+
+
+def product_approve(*, product: Product, by: User) -> Product:
+    return product_set_status(product=product, to=Product.Status.LIVE, by=by)
+
+
+def product_reject(*, product: Product, by: User, reason: str) -> Product:
+    if not reason.strip():
+        raise ValidationError("Say why the product is rejected: the seller reads it.")
+    return product_set_status(product=product, to=Product.Status.REJECTED, by=by, reason=reason.strip())
+
+
+def product_archive(*, product: Product, by: User) -> Product:
+    return product_set_status(product=product, to=Product.Status.ARCHIVED, by=by)
+
+
+def product_unarchive(*, product: Product, by: User) -> Product:
+    return product_set_status(product=product, to=Product.Status.DRAFT, by=by)
+
+
+# --------------------------------------------------------------------------------------
+# Checkout and orders
+# --------------------------------------------------------------------------------------
+
+
+class CheckoutError(ValidationError):
+    """Something the buyer must fix: sold out, not enough stock, card declined."""
+
+
+@dataclass(frozen=True)
+class BuyerDetails:
+    email: str
+    name: str
+    address_line1: str = ""
+    address_line2: str = ""
+    city: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _order_number() -> str:
+    return "K" + "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(9))
+
+
+def _record(order: Order, *, to: str, from_status: str = "", by: User | None = None, note: str = "") -> None:
+    OrderEvent.objects.create(order=order, from_status=from_status, to_status=to, note=note[:500],
+                              by=_actor(by), at=timezone.now())
+
+
+@transaction.atomic
+def order_place(*, shop: Shop, items: dict[int, int], buyer: BuyerDetails, checkout_key: str,
+                user: User | None = None, request=None) -> Order:
+    """Create an order awaiting payment and reserve its stock, all or nothing.
+
+    Prices are read from the database, never from the cart. Product rows are locked in
+    primary-key order, so concurrent checkouts of the last unit queue up rather than
+    deadlock, and exactly one of them gets it. A second submission of the same checkout
+    form (same `checkout_key`) returns the first order instead of making another.
+    """
+    if not items:
+        raise CheckoutError("Your cart is empty.")
+    if any(quantity < 1 for quantity in items.values()):
+        raise CheckoutError("Quantities must be at least 1.")
+    products = list(
+        Product.objects.select_for_update().filter(pk__in=items.keys(), shop=shop).order_by("pk")
+    )
+    existing = Order.objects.filter(checkout_key=checkout_key).first()
+    if existing is not None:
+        return existing
+    if not shop.is_active:
+        raise CheckoutError("This shop is not taking orders right now.")
+    found = {product.pk: product for product in products}
+    problems = []
+    for product_id, quantity in items.items():
+        product = found.get(product_id)
+        if product is None or product.status != Product.Status.LIVE:
+            problems.append("An item in your cart is no longer for sale; it was removed.")
+        elif product.stock is not None and product.stock < quantity:
+            problems.append(
+                f"{product.title} is sold out." if product.stock == 0
+                else f"Only {product.stock} of {product.title} left; lower the quantity."
+            )
+    if problems:
+        raise CheckoutError(problems)
+
+    currency = shop.currency
+    tax_rate = shop.tax_rate
+    lines = []
+    for product in products:
+        quantity = items[product.pk]
+        gross = product.price * quantity
+        discount = Decimal("0")
+        net = money_round(gross - discount, currency)
+        lines.append(OrderLine(
+            product=product, title=product.title, kind=product.kind, unit_price=product.price,
+            quantity=quantity, discount=discount, net_amount=net,
+            tax=money_round(net * tax_rate / 100, currency),
+        ))
+    needs_shipping = any(line.kind == Product.Kind.PHYSICAL for line in lines)
+    subtotal = money_round(sum((line.unit_price * line.quantity for line in lines), Decimal("0")), currency)
+    discount = sum((line.discount for line in lines), Decimal("0"))
+    shipping = shop.shipping_fee if needs_shipping else Decimal("0")
+    tax = sum((line.tax for line in lines), Decimal("0"))
+    address = {
+        "address_line1": buyer.address_line1, "address_line2": buyer.address_line2, "city": buyer.city,
+        "postal_code": buyer.postal_code, "country": buyer.country,
+    } if needs_shipping else {}
+    if needs_shipping and not (buyer.address_line1 and buyer.city and buyer.postal_code and buyer.country):
+        raise CheckoutError("Physical items need a shipping address.")
+    try:
+        with transaction.atomic():
+            order = Order.objects.create(
+                shop=shop, number=_order_number(), checkout_key=checkout_key, buyer=_actor(user),
+                email=buyer.email, name=buyer.name, **address, currency=currency,
+                subtotal=subtotal, discount=discount, shipping=shipping, tax=tax,
+                total=subtotal - discount + shipping + tax, placed_at=timezone.now(),
+            )
+    except IntegrityError:
+        # The same form, submitted again while this one waited for the locks.
+        return Order.objects.get(checkout_key=checkout_key)
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
+    for line in lines:
+        if line.product.stock is not None:
+            Product.objects.filter(pk=line.product.pk).update(stock=F("stock") - line.quantity)
+    _record(order, to=order.status, note="Order placed")
+    transaction.on_commit(lambda: signals.order_placed.send(sender=Order, order=order, request=request))
+    return order
+
+
+def order_pay(*, order: Order, card_number: str) -> Order:
+    """Charge the buyer for an order awaiting payment. Declined: the stock goes back.
+
+    The gateway is called outside any database transaction, so no row stays locked while
+    a payment provider thinks.
+    """
+    if order.status != Order.Status.PENDING_PAYMENT:
+        return order
+    result = get_gateway().charge(amount=order.total, currency=order.currency, card_number=card_number,
+                                  description=f"Order {order.number}")
+    if result.approved:
+        return _order_mark_paid(order=order, reference=result.reference)
+    _order_payment_failed(order=order, message=result.message)
+    raise CheckoutError(result.message)
+
+
+@transaction.atomic
+def _order_mark_paid(*, order: Order, reference: str) -> Order:
+    order = order_set_status(order=order, to=Order.Status.PAID, note=f"Payment {reference}")
+    Order.objects.filter(pk=order.pk).update(payment_reference=reference)
+    for line in order.lines.all():
+        Product.objects.filter(pk=line.product_id).update(units_sold=F("units_sold") + line.quantity)
+    order.payment_reference = reference
+    transaction.on_commit(lambda: _send_confirmation(order.pk))
+    return order
+
+
+@transaction.atomic
+def _order_payment_failed(*, order: Order, message: str) -> Order:
+    order = order_set_status(order=order, to=Order.Status.PAYMENT_FAILED, note=message)
+    _restock(order)
+    return order
+
+
+def _restock(order: Order) -> None:
+    for line in order.lines.select_related("product").order_by("product_id"):
+        if line.product.stock is not None:
+            Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
+
+
+def _send_confirmation(order_id: int) -> None:
+    from .emails import send_order_confirmation
+
+    send_order_confirmation(Order.objects.select_related("shop").get(pk=order_id))
+
+
+_STATUS_TIMESTAMPS = {
+    Order.Status.PAID: "paid_at",
+    Order.Status.SHIPPED: "shipped_at",
+    Order.Status.DELIVERED: "delivered_at",
+    Order.Status.CANCELLED: "cancelled_at",
+}
+_STATUS_SIGNALS = {
+    Order.Status.PAID: signals.order_paid,
+    Order.Status.CANCELLED: signals.order_cancelled,
+}
+
+
+@transaction.atomic
+def order_set_status(*, order: Order, to: str, by: User | None = None, note: str = "") -> Order:
+    """The only writer of Order.status: checks the move, stamps the time, records who and
+    why, and tells other apps after commit."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if to not in Order.TRANSITIONS.get(order.status, set()):
+        raise ValidationError(
+            f"An order that is {order.get_status_display().lower()} cannot become {Order.Status(to).label.lower()}."
+        )
+    from_status = order.status
+    order.status = to
+    fields = ["status"]
+    stamp = _STATUS_TIMESTAMPS.get(to)
+    if stamp:
+        setattr(order, stamp, timezone.now())
+        fields.append(stamp)
+    order.save(update_fields=fields)
+    _record(order, from_status=from_status, to=to, by=by, note=note)
+    logger.info("order %s status %s -> %s by user %s", order.pk, from_status, to, getattr(_actor(by), "pk", None))
+    signal = _STATUS_SIGNALS.get(to)
+    if signal is not None:
+        transaction.on_commit(lambda: signal.send(sender=Order, order=order))
+    return order
+
+
+def order_ship(*, order: Order, by: User, tracking_number: str) -> Order:
+    tracking_number = tracking_number.strip()
+    if not tracking_number:
+        raise ValidationError("Enter the parcel's tracking number.")
+    with transaction.atomic():
+        order = order_set_status(order=order, to=Order.Status.SHIPPED, by=by, note=f"Tracking {tracking_number}")
+        Order.objects.filter(pk=order.pk).update(tracking_number=tracking_number)
+        order.tracking_number = tracking_number
+    return order
+
+
+def order_deliver(*, order: Order, by: User) -> Order:
+    return order_set_status(order=order, to=Order.Status.DELIVERED, by=by)
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by: User, reason: str) -> Order:
+    """Cancel a paid order before it ships: the buyer gets everything back, the stock returns."""
+    if not reason.strip():
+        raise ValidationError("Say why the order is cancelled: the buyer reads it.")
+    order = order_set_status(order=order, to=Order.Status.CANCELLED, by=by, note=reason.strip())
+    lines = list(order.lines.all())
+    _refund_record(order=order, by=by, reason=f"Cancelled: {reason.strip()}",
+                   quantities={line.pk: line.refundable_quantity for line in lines}, lines=lines)
+    _restock(order)
+    return order
+
+
+@transaction.atomic
+def order_refund(*, order: Order, by: User, quantities: dict[int, int], reason: str) -> Refund:
+    """Refund some lines (or all of them) of a paid, shipped or delivered order.
+
+    The buyer gets each line's share of net amount and tax back; shipping comes back
+    with the last refunded item. Refunding everything makes the order refunded.
+    """
+    if not reason.strip():
+        raise ValidationError("Say why you refund: the buyer reads it.")
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status not in Order.REFUNDABLE:
+        raise ValidationError(f"An order that is {order.get_status_display().lower()} cannot be refunded.")
+    lines = list(order.lines.all())
+    quantities = {line_id: qty for line_id, qty in quantities.items() if qty}
+    if not quantities:
+        raise ValidationError("Choose at least one item to refund.")
+    by_id = {line.pk: line for line in lines}
+    for line_id, quantity in quantities.items():
+        line = by_id.get(line_id)
+        if line is None:
+            raise ValidationError("That item is not part of this order.")
+        if quantity < 0 or quantity > line.refundable_quantity:
+            raise ValidationError(f"You can refund at most {line.refundable_quantity} of {line.title}.")
+    refund = _refund_record(order=order, by=by, reason=reason.strip(), quantities=quantities, lines=lines)
+    if all(line.refundable_quantity == 0 for line in lines):
+        order_set_status(order=order, to=Order.Status.REFUNDED, by=by, note=reason.strip())
+    else:
+        _record(order, from_status=order.status, to=order.status, by=by,
+                note=f"Partial refund {order.money('refunded_total')}: {reason.strip()}")
+    refund_lines = list(refund.lines.select_related("line"))
+    transaction.on_commit(lambda: signals.order_refunded.send(sender=Order, order=order, lines=refund_lines))
+    return refund
+
+
+def _refund_record(*, order: Order, by: User, reason: str, quantities: dict[int, int],
+                   lines: list[OrderLine]) -> Refund:
+    """Work out the amounts, pay them back through the gateway and write them down."""
+    currency = order.currency
+    refund_lines = []
+    for line in lines:
+        quantity = quantities.get(line.pk, 0)
+        if not quantity:
+            continue
+        already = line.refund_lines.all()
+        if quantity == line.refundable_quantity:
+            # The last units take what is left, so rounding never leaves a cent behind.
+            net = line.net_amount - sum((r.net_amount for r in already), Decimal("0"))
+            tax = line.tax - sum((r.tax for r in already), Decimal("0"))
+        else:
+            net = money_round(line.net_amount * quantity / line.quantity, currency)
+            tax = money_round(line.tax * quantity / line.quantity, currency)
+        refund_lines.append(RefundLine(line=line, quantity=quantity, net_amount=net, tax=tax))
+        line.refunded_quantity += quantity
+        line.refunded_amount += net + tax
+    amount = sum((r.net_amount + r.tax for r in refund_lines), Decimal("0"))
+    if all(line.refundable_quantity == 0 for line in lines):
+        amount += order.shipping
+    result = get_gateway().refund(reference=order.payment_reference, amount=amount, currency=currency)
+    refund = Refund.objects.create(order=order, amount=amount, reason=reason[:500], reference=result.reference,
+                                   created_by=_actor(by), created_at=timezone.now())
+    for refund_line in refund_lines:
+        refund_line.refund = refund
+    RefundLine.objects.bulk_create(refund_lines)
+    OrderLine.objects.bulk_update([r.line for r in refund_lines], ["refunded_quantity", "refunded_amount"])
+    Order.objects.filter(pk=order.pk).update(refunded_total=F("refunded_total") + amount)
+    order.refunded_total += amount
+    logger.info("order %s refunded %s %s by user %s", order.pk, amount, currency, getattr(_actor(by), "pk", None))
+    return refund

@@ -1,8 +1,15 @@
 """factory_boy factories for every model the tests build."""
 
+import uuid
+from decimal import Decimal
+from io import BytesIO
+
 import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
 
 from affiliates.models import Creator
 from shops.models import Shop, ShopMembership
@@ -58,3 +65,64 @@ def seller_user(**shop_kwargs):
     """A user who owns a shop; returns (user, shop)."""
     membership = ShopMembershipFactory(shop=ShopFactory(**shop_kwargs))
     return membership.user, membership.shop
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "shops.Category"
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ActiveShopFactory(ShopFactory):
+    """An approved shop selling in USD with shipping and tax, ready to take orders."""
+
+    legal_name = factory.LazyAttribute(lambda o: f"{o.name} LLC")
+    country = "US"
+    currency = "USD"
+    contact_email = factory.Sequence(lambda n: f"shop{n}@example.com")
+    shipping_fee = Decimal("5.00")
+    tax_rate = Decimal("10.00")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    """A live physical product with stock, in an active shop."""
+
+    class Meta:
+        model = "shops.Product"
+
+    shop = factory.SubFactory(ActiveShopFactory)
+    title = factory.Sequence(lambda n: f"Product {n}")
+    description = "<p>Good.</p>"
+    category = factory.SubFactory(CategoryFactory)
+    kind = "physical"
+    price = Decimal("20.00")
+    stock = 10
+    status = "live"
+    published_at = factory.LazyFunction(timezone.now)
+
+
+def png_upload(name="picture.png", size=(300, 300), fmt="PNG", color=(200, 80, 80)):
+    """A real image file as a browser would upload it."""
+    buffer = BytesIO()
+    Image.new("RGB", size, color).save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+BUYER = {"email": "buyer@example.net", "name": "Bea Buyer", "address_line1": "1 Main St", "city": "Springfield",
+         "postal_code": "12345", "country": "US"}
+
+
+def paid_order(*lines, buyer=None, **kwargs):
+    """Place and pay an order through the real services: lines are (product, quantity)."""
+    from shops import services
+
+    shop = lines[0][0].shop
+    order = services.order_place(
+        shop=shop, items={product.pk: quantity for product, quantity in lines},
+        buyer=services.BuyerDetails(**(buyer or BUYER)), checkout_key=uuid.uuid4().hex,
+        **kwargs,
+    )
+    return services.order_pay(order=order, card_number="4242424242424242")

@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["home", "account_login", "account_signup", "account_reset_password"])
+@pytest.mark.parametrize("name", ["shops:feed", "account_login", "account_signup", "account_reset_password"])
 def test_public_pages_render_with_title_and_viewport(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
@@ -21,7 +21,7 @@ def test_public_pages_render_with_title_and_viewport(client, name):
 
 
 def test_pages_carry_a_csp_with_a_nonce_used_by_the_htmx_script(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("shops:feed"))
     csp = response["Content-Security-Policy"]
     nonce = csp.split("'nonce-", 1)[1].split("'", 1)[0]
     assert f'nonce="{nonce}"' in response.content.decode()

@@ -1,0 +1,123 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from . import services
+from .admin_actions import service_action
+from .models import Category, Order, OrderEvent, OrderLine, Product, ProductImage, Refund, Shop, ShopMembership
+
+
+class MembershipInline(admin.TabularInline):
+    model = ShopMembership
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Shop)
+class ShopAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slug", "status", "country", "currency", "submitted_at", "created_at"]
+    list_filter = ["status", "country", "currency"]
+    search_fields = ["name", "slug", "legal_name", "contact_email", "memberships__user__email"]
+    date_hierarchy = "created_at"
+    readonly_fields = ["status", "status_reason", "submitted_at", "reviewed_at", "created_at", "updated_at"]
+    inlines = [MembershipInline]
+    actions = [
+        service_action(service=services.shop_approve, description="Approve selected shops"),
+        service_action(service=services.shop_reject, description="Reject selected shops", ask_reason=True),
+        service_action(service=services.shop_suspend, description="Suspend selected shops", ask_reason=True),
+        service_action(service=services.shop_reinstate, description="Reinstate selected shops"),
+    ]
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ProductImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+    fields = ["preview", "position", "width", "height"]
+    readonly_fields = ["preview", "width", "height"]
+
+    @admin.display(description="Picture")
+    def preview(self, obj):
+        return format_html('<img src="{}" width="96" height="96" alt="">', obj.thumbnail.url) if obj.pk else ""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["title", "shop", "category", "status", "price", "stock", "submitted_at"]
+    list_filter = ["status", "kind", "category", "shop__currency"]
+    list_select_related = ["shop", "category"]
+    search_fields = ["title", "shop__name", "shop__slug"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["shop"]
+    readonly_fields = ["status", "status_reason", "price", "units_sold", "submitted_at", "published_at",
+                       "created_at", "updated_at"]
+    inlines = [ProductImageInline]
+    actions = [
+        service_action(service=services.product_approve, description="Approve selected products"),
+        service_action(service=services.product_reject, description="Reject selected products", ask_reason=True),
+    ]
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    extra = 0
+    can_delete = False
+    fields = ["product", "title", "unit_price", "quantity", "discount", "net_amount", "tax",
+              "refunded_quantity", "refunded_amount"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "amount", "reason", "reference", "created_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class OrderEventInline(admin.TabularInline):
+    model = OrderEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "note", "by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["number", "shop", "status", "email", "total", "currency", "refunded_total", "placed_at"]
+    list_filter = ["status", "currency"]
+    list_select_related = ["shop"]
+    search_fields = ["number", "email", "name", "shop__name"]
+    date_hierarchy = "placed_at"
+    raw_id_fields = ["shop", "buyer"]
+    inlines = [OrderLineInline, RefundInline, OrderEventInline]
+    readonly_fields = [
+        "shop", "number", "token", "checkout_key", "status", "buyer", "currency", "subtotal", "discount",
+        "shipping", "tax", "total", "refunded_total", "payment_reference", "placed_at", "paid_at", "shipped_at",
+        "delivered_at", "cancelled_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

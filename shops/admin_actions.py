@@ -1,0 +1,45 @@
+"""Admin actions that call a service per selected row, optionally asking for a reason first.
+
+Every app's admin builds its actions with `service_action`, so staff always get the
+same behaviour: a reason page where the service needs one, one message saying how many
+rows changed, and one message per row the service refused (with its reason).
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+
+
+def service_action(*, service, description: str, ask_reason: bool = False, permission: str | None = None,
+                   **service_kwargs):
+    """Wrap `service(<model name>=obj, by=request.user[, reason=...])` as a bulk admin action."""
+
+    def action(modeladmin, request, queryset):
+        reason = ""
+        if ask_reason:
+            reason = request.POST.get("reason", "").strip()
+            if "apply" not in request.POST or not reason:
+                return TemplateResponse(request, "admin/action_reason.html", {
+                    **modeladmin.admin_site.each_context(request),
+                    "title": description, "objects": queryset, "action": request.POST["action"],
+                    "opts": modeladmin.model._meta, "error": "apply" in request.POST and not reason,
+                })
+        changed, refused = 0, []
+        key = modeladmin.model._meta.model_name
+        for obj in queryset:
+            kwargs = {key: obj, "by": request.user, **service_kwargs}
+            if ask_reason:
+                kwargs["reason"] = reason
+            try:
+                service(**kwargs)
+                changed += 1
+            except ValidationError as exc:
+                refused.append(f"{obj}: {' '.join(exc.messages)}")
+        modeladmin.message_user(request, f"{description}: {changed} changed.", messages.SUCCESS)
+        for line in refused:
+            modeladmin.message_user(request, line, messages.WARNING)
+        return None
+
+    action.__name__ = service.__name__
+    decorated = admin.action(description=description, permissions=[permission] if permission else None)
+    return decorated(action)

@@ -1,0 +1,60 @@
+"""Payments behind a small gateway interface.
+
+The default gateway is a test mode, documented like a real provider's:
+
+| card number         | result                        |
+| ------------------- | ----------------------------- |
+| 4242 4242 4242 4242 | approved                      |
+| 4000 0000 0000 0002 | declined: card declined       |
+| 4000 0000 0000 9995 | declined: insufficient funds  |
+| any other number    | declined: invalid card number |
+
+Any future expiry date and any three digits as CVC are accepted. Refunds always succeed.
+Set PAYMENT_GATEWAY to the dotted path of another class with the same methods for a real provider.
+"""
+
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    approved: bool
+    reference: str = ""
+    message: str = ""
+
+
+class PaymentGateway(Protocol):
+    def charge(self, *, amount: Decimal, currency: str, card_number: str, description: str) -> PaymentResult: ...
+
+    def refund(self, *, reference: str, amount: Decimal, currency: str) -> PaymentResult: ...
+
+
+class TestGateway:
+    """Approves or declines by card number; never moves real money."""
+
+    APPROVE = "4242424242424242"
+    DECLINES = {
+        "4000000000000002": "Your card was declined.",
+        "4000000000009995": "Your card has insufficient funds.",
+    }
+
+    def charge(self, *, amount: Decimal, currency: str, card_number: str, description: str) -> PaymentResult:
+        number = "".join(ch for ch in card_number if ch.isdigit())
+        if number == self.APPROVE:
+            return PaymentResult(True, reference=f"test_ch_{secrets.token_hex(8)}")
+        if number in self.DECLINES:
+            return PaymentResult(False, message=self.DECLINES[number])
+        return PaymentResult(False, message="That card number is not valid. In test mode use 4242 4242 4242 4242.")
+
+    def refund(self, *, reference: str, amount: Decimal, currency: str) -> PaymentResult:
+        return PaymentResult(True, reference=f"test_re_{secrets.token_hex(8)}")
+
+
+def get_gateway() -> PaymentGateway:
+    return import_string(getattr(settings, "PAYMENT_GATEWAY", "shops.payments.TestGateway"))()
