@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from .models import Product, Shop
 from .money import format_money, money_round
+from .pricing import Quote, quote
 from .selectors import products_live
 
 SESSION_KEY = "cart"
@@ -40,6 +41,11 @@ class CartGroup:
     def subtotal_display(self) -> str:
         total = sum((line.total for line in self.lines), Decimal("0"))
         return format_money(total, self.shop.currency)
+
+    @property
+    def quote(self) -> Quote:
+        """What checkout will charge, priced exactly as the order will be."""
+        return quote(shop=self.shop, items=[(line.product, line.quantity) for line in self.lines])
 
 
 class Cart:

@@ -155,7 +155,7 @@ class RefundForm(forms.Form):
                 label=f"{line.title} (up to {line.refundable_quantity})", min_value=0,
                 max_value=line.refundable_quantity, initial=0, required=False,
             )
-        self.order_fields = ["reason"]
+        self.order_fields([name for name in self.fields if name != "reason"] + ["reason"])
 
     def quantities(self) -> dict[int, int]:
         return {line.pk: self.cleaned_data.get(f"line_{line.pk}") or 0 for line in self.order_lines}

