@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from affiliates import views_creator as affiliate_views
+
 from . import views
 
 urlpatterns = [
@@ -10,8 +12,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("welcome/", views.home_for_role, name="home_for_role"),
     path("accounts/", include("allauth.urls")),
+    path("seller/affiliates/", include("affiliates.urls_seller")),
     path("seller/", include("shops.urls_seller")),
     path("creator/", include("affiliates.urls_creator")),
+    path("@<str:handle>/", affiliate_views.showcase, name="showcase"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -19,6 +19,10 @@ class RoleRequiredMixin(LoginRequiredMixin):
     def get_role_profile(self, request):
         raise NotImplementedError
 
+    def check_access(self, request):
+        """After the role is known: return a response to stop here, or None to go on."""
+        return None
+
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
@@ -26,7 +30,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
         if profile is None:
             return TemplateResponse(request, self.add_role_template, status=403)
         setattr(request, self.request_attribute, profile)
-        return super().dispatch(request, *args, **kwargs)
+        return self.check_access(request) or super().dispatch(request, *args, **kwargs)
 
 
 class SellerRequiredMixin(RoleRequiredMixin):

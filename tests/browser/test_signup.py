@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.parametrize(("role_label", "area", "heading"), [
     ("I sell", "/seller/", "Your new shop"),
-    ("I create", "/creator/", "Welcome to your creator portal"),
+    ("I create", "/creator/", "Hello"),
 ])
 def test_sign_up_verify_and_land(phone, live_server, screenshots, role_label, area, heading):
     phone.goto("/accounts/signup/")

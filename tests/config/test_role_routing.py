@@ -38,7 +38,7 @@ def test_adding_the_other_role_keeps_the_first(client):
     user, shop = seller_user()
     client.force_login(user)
     response = client.post(reverse("creator:join"))
-    assert response["Location"] == reverse("creator:home")
+    assert response["Location"] == reverse("creator:profile")
     assert Creator.objects.filter(user=user).exists()
     assert ShopMembership.objects.get(user=user).shop == shop
     assert client.get(reverse("creator:home")).status_code == 200
