@@ -19,7 +19,7 @@ def rate_field(**kwargs) -> forms.DecimalField:
         "max_digits": 5, "decimal_places": 2, "label": "Rate (%)",
         "validators": [MinValueValidator(MIN_RATE), MaxValueValidator(MAX_RATE)],
         "error_messages": {
-            "min_value": f"Rates start at {MIN_RATE} %.", "max_value": f"Rates go up to {MAX_RATE} %.",
+            "min_value": f"Rates start at {MIN_RATE} percent.", "max_value": f"Rates go up to {MAX_RATE} percent.",
             "invalid": "Enter the rate as a number, for example 12.5.",
         },
         "widget": forms.NumberInput(attrs={"step": "0.01", "min": str(MIN_RATE), "max": str(MAX_RATE)}),

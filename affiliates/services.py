@@ -330,26 +330,29 @@ def invitation_decline(*, invitation: Invitation, by: User) -> Invitation:
                        answered_at=timezone.now())
 
 
-@transaction.atomic
 def invitation_accept(*, invitation: Invitation, by: User) -> Collaboration:
     """Accepting starts the targeted collaboration at the offered rates."""
     now = timezone.now()
     if invitation.expires_at <= now and invitation.status == Invitation.Status.PENDING:
-        _transition(invitation, to=Invitation.Status.EXPIRED, note="Not answered within 14 days")
+        # Recorded even though the acceptance fails: its own transaction.
+        with transaction.atomic():
+            _transition(invitation, to=Invitation.Status.EXPIRED, note="Not answered within 14 days")
         raise ValidationError("This invitation has expired.")
     if not invitation.program.is_active:
         raise ValidationError(f"{invitation.program.shop} has left the affiliate program.")
-    collaboration = Collaboration(program=invitation.program, creator=invitation.creator, started_at=now,
-                                  all_products_rate=invitation.all_products_rate,
-                                  ends_on=invitation.collaboration_ends_on)
-    collaboration.add_history(status=Collaboration.Status.ACTIVE, note="Invitation accepted", by=by)
-    collaboration.save()
-    CollaborationProduct.objects.bulk_create(
-        [CollaborationProduct(collaboration=collaboration, product_id=item.product_id, rate=item.rate)
-         for item in invitation.products.all()]
-    )
-    _transition(invitation, to=Invitation.Status.ACCEPTED, by=by, note="Accepted by the creator",
-                answered_at=now, collaboration=collaboration)
+    with transaction.atomic():
+        _transition(invitation, to=Invitation.Status.ACCEPTED, by=by, note="Accepted by the creator",
+                    answered_at=now)
+        collaboration = Collaboration(program=invitation.program, creator=invitation.creator, started_at=now,
+                                      all_products_rate=invitation.all_products_rate,
+                                      ends_on=invitation.collaboration_ends_on)
+        collaboration.add_history(status=Collaboration.Status.ACTIVE, note="Invitation accepted", by=by)
+        collaboration.save()
+        CollaborationProduct.objects.bulk_create(
+            [CollaborationProduct(collaboration=collaboration, product_id=item.product_id, rate=item.rate)
+             for item in invitation.products.all()]
+        )
+        Invitation.objects.filter(pk=invitation.pk).update(collaboration=collaboration)
     return collaboration
 
 
@@ -453,12 +456,14 @@ def sample_request_create(*, creator: Creator, product: Product, shipping_addres
     return sample
 
 
-@transaction.atomic
 def sample_approve(*, sample: SampleRequest, by: User) -> SampleRequest:
-    if sample.answer_by <= timezone.now():
-        _transition(sample, to=SampleRequest.Status.EXPIRED, note="Not answered within 7 days")
+    if sample.answer_by <= timezone.now() and sample.status == SampleRequest.Status.REQUESTED:
+        # Recorded even though the approval fails: its own transaction.
+        with transaction.atomic():
+            _transition(sample, to=SampleRequest.Status.EXPIRED, note="Not answered within 7 days")
         raise ValidationError("This request expired: it was not answered within 7 days.")
-    return _transition(sample, to=SampleRequest.Status.APPROVED, by=by, note="Approved")
+    with transaction.atomic():
+        return _transition(sample, to=SampleRequest.Status.APPROVED, by=by, note="Approved")
 
 
 @transaction.atomic

@@ -51,11 +51,11 @@ class ProgramView(SellerRequiredMixin, View):
 
     def post(self, request):
         program = selectors.program_for_shop(shop=request.shop)
+        old_rate = program.default_rate if program else None
         form = ProgramForm(request.POST, instance=program, shop=request.shop)
         if not form.is_valid():
             return self.page(request, form, status=400)
         data = {name: form.cleaned_data[name] for name in ProgramForm.Meta.fields}
-        old_rate = program.default_rate if program else None
         try:
             if program is None or not program.is_active:
                 services.program_join(shop=request.shop, by=request.user, **data)

@@ -1,6 +1,7 @@
 """factory_boy factories for every model the tests build."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -126,3 +127,44 @@ def paid_order(*lines, buyer=None, **kwargs):
         **kwargs,
     )
     return services.order_pay(order=order, card_number="4242424242424242")
+
+
+class ProgramFactory(factory.django.DjangoModelFactory):
+    """An active affiliate program of an active shop, at 10 %, open to nobody yet."""
+
+    class Meta:
+        model = "affiliates.AffiliateProgram"
+        skip_postgeneration_save = True
+
+    shop = factory.SubFactory(ActiveShopFactory)
+    default_rate = Decimal("10.00")
+    hold_days = 30
+    joined_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=365))
+
+    @factory.post_generation
+    def rate_history(obj, create, extracted, **kwargs):
+        if create:
+            from affiliates.models import RateChange
+
+            RateChange.objects.create(program=obj, new_rate=obj.default_rate, changed_at=obj.joined_at)
+
+
+def open_product(product, rate=None, *, at=None):
+    """Open a product of a program's shop to every creator, with its rate history."""
+    from affiliates.models import OpenProduct, RateChange
+
+    at = at or timezone.now() - timedelta(days=300)
+    program = product.shop.affiliate_program
+    OpenProduct.objects.create(program=program, product=product, rate=rate, opened_at=at)
+    if rate is not None:
+        RateChange.objects.create(program=program, product=product, new_rate=rate, changed_at=at)
+
+
+def collaboration(creator, program, *, all_products_rate=None, product_rates=None, started_at=None, **kwargs):
+    from affiliates.models import Collaboration, CollaborationProduct
+
+    collab = Collaboration.objects.create(program=program, creator=creator, all_products_rate=all_products_rate,
+                                          started_at=started_at or timezone.now() - timedelta(days=100), **kwargs)
+    for product, rate in (product_rates or {}).items():
+        CollaborationProduct.objects.create(collaboration=collab, product=product, rate=rate)
+    return collab

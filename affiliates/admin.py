@@ -1,0 +1,147 @@
+from django.contrib import admin
+
+from shops.admin_actions import service_action
+
+from . import services
+from .models import (
+    AffiliateProgram,
+    Application,
+    Collaboration,
+    CollaborationProduct,
+    Creator,
+    Invitation,
+    InvitationProduct,
+    OpenProduct,
+    RateChange,
+    SampleRequest,
+    ShowcaseItem,
+)
+
+
+@admin.register(Creator)
+class CreatorAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "display_name", "status", "followers", "engagement_rate", "audience_top_country",
+                    "created_at"]
+    list_filter = ["status", "niches", "audience_top_country", "audience_top_age"]
+    search_fields = ["handle", "display_name", "user__email"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["user"]
+    filter_horizontal = ["niches"]
+    readonly_fields = ["status", "status_reason", "approved_at", "created_at", "updated_at"]
+    exclude = ["payout_account"]
+    actions = [
+        service_action(service=services.creator_approve, description="Approve selected creators"),
+        service_action(service=services.creator_reject, description="Reject selected creators", ask_reason=True),
+        service_action(service=services.creator_suspend, description="Suspend selected creators", ask_reason=True),
+        service_action(service=services.creator_reinstate, description="Reinstate selected creators"),
+    ]
+
+
+class OpenProductInline(admin.TabularInline):
+    model = OpenProduct
+    extra = 0
+    raw_id_fields = ["product"]
+    readonly_fields = ["product", "rate", "opened_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class RateChangeInline(admin.TabularInline):
+    model = RateChange
+    extra = 0
+    can_delete = False
+    fields = ["changed_at", "product", "old_rate", "new_rate", "changed_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AffiliateProgram)
+class AffiliateProgramAdmin(admin.ModelAdmin):
+    list_display = ["shop", "status", "default_rate", "attribution_window_days", "hold_days", "requires_approval",
+                    "joined_at"]
+    list_filter = ["status", "requires_approval", "all_products_open"]
+    list_select_related = ["shop"]
+    search_fields = ["shop__name", "shop__slug"]
+    date_hierarchy = "joined_at"
+    raw_id_fields = ["shop"]
+    readonly_fields = ["shop", "status", "default_rate", "joined_at", "left_at"]
+    inlines = [OpenProductInline, RateChangeInline]
+
+
+class CollaborationProductInline(admin.TabularInline):
+    model = CollaborationProduct
+    extra = 0
+    raw_id_fields = ["product"]
+    readonly_fields = ["product", "rate"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Collaboration)
+class CollaborationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "all_products_rate", "started_at", "ends_on", "ended_at"]
+    list_filter = ["status"]
+    list_select_related = ["creator", "program__shop"]
+    search_fields = ["creator__handle", "program__shop__name"]
+    date_hierarchy = "started_at"
+    raw_id_fields = ["program", "creator"]
+    readonly_fields = ["program", "creator", "status", "all_products_rate", "started_at", "ended_at", "history"]
+    inlines = [CollaborationProductInline]
+    actions = [service_action(service=services.collaboration_end, description="End selected collaborations")]
+
+
+class InvitationProductInline(admin.TabularInline):
+    model = InvitationProduct
+    extra = 0
+    raw_id_fields = ["product"]
+    readonly_fields = ["product", "rate"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "all_products_rate", "created_at", "expires_at"]
+    list_filter = ["status"]
+    list_select_related = ["creator", "program__shop"]
+    search_fields = ["creator__handle", "program__shop__name"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["program", "creator", "collaboration"]
+    readonly_fields = ["status", "created_at", "expires_at", "answered_at", "history"]
+    inlines = [InvitationProductInline]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "created_at", "decided_at"]
+    list_filter = ["status"]
+    list_select_related = ["creator", "program__shop", "product"]
+    search_fields = ["creator__handle", "program__shop__name", "product__title"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["program", "creator", "product"]
+    readonly_fields = ["status", "created_at", "decided_at", "history"]
+
+
+@admin.register(SampleRequest)
+class SampleRequestAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "status", "requested_at", "answer_by", "content_due"]
+    list_filter = ["status"]
+    list_select_related = ["creator", "product"]
+    search_fields = ["creator__handle", "product__title", "tracking_number"]
+    date_hierarchy = "requested_at"
+    raw_id_fields = ["program", "creator", "product"]
+    readonly_fields = ["status", "requested_at", "answer_by", "shipped_at", "delivered_at", "content_due",
+                       "fulfilled_at", "history"]
+
+
+@admin.register(ShowcaseItem)
+class ShowcaseItemAdmin(admin.ModelAdmin):
+    list_display = ["creator", "product", "position", "added_at"]
+    list_select_related = ["creator", "product"]
+    search_fields = ["creator__handle", "product__title"]
+    raw_id_fields = ["creator", "product"]
