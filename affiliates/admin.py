@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from shops.admin_actions import service_action
 
@@ -29,6 +30,7 @@ class CreatorAdmin(admin.ModelAdmin):
     filter_horizontal = ["niches"]
     readonly_fields = ["status", "status_reason", "approved_at", "created_at", "updated_at"]
     exclude = ["payout_account"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         service_action(service=services.creator_approve, description="Approve selected creators"),
         service_action(service=services.creator_reject, description="Reject selected creators", ask_reason=True),
@@ -137,6 +139,7 @@ class SampleRequestAdmin(admin.ModelAdmin):
     raw_id_fields = ["program", "creator", "product"]
     readonly_fields = ["status", "requested_at", "answer_by", "shipped_at", "delivered_at", "content_due",
                        "fulfilled_at", "history"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(ShowcaseItem)
