@@ -19,6 +19,7 @@ from django.utils import timezone
 from shops.images import clean_image
 from shops.models import Product, Shop
 
+from . import signals
 from .models import (
     MAX_RATE,
     MIN_RATE,
@@ -523,9 +524,11 @@ def showcase_add(*, creator: Creator, product: Product) -> ShowcaseItem:
     if product.status != Product.Status.LIVE:
         raise ValidationError("Only products for sale can go on your showcase.")
     last = ShowcaseItem.objects.filter(creator=creator).order_by("-position").first()
-    item, _ = ShowcaseItem.objects.get_or_create(
+    item, created = ShowcaseItem.objects.get_or_create(
         creator=creator, product=product, defaults={"position": (last.position + 1) if last else 0}
     )
+    if created:
+        transaction.on_commit(lambda: signals.showcase_item_added.send(sender=ShowcaseItem, item=item))
     return item
 
 

@@ -13,7 +13,7 @@ from . import selectors, services
 from .filters import MarketplaceFilter
 from .forms import ContentForm, CreatorProfileForm, MessageForm, SampleRequestForm
 from .mixins import CreatorRequiredMixin
-from .models import Creator, Invitation, SampleRequest
+from .models import Invitation, SampleRequest
 from .rates import rate_for
 
 
@@ -214,13 +214,3 @@ class ShowcaseItemView(CreatorRequiredMixin, View):
         elif action in ("up", "down"):
             services.showcase_move(item=item, offset=-1 if action == "up" else 1)
         return redirect("creator:showcase")
-
-
-def showcase(request, handle):
-    """The creator's public showcase, /@handle: mobile first, products in the creator's order."""
-    creator = get_object_or_404(Creator, handle=handle.lower(), status=Creator.Status.APPROVED)
-    return render(request, "affiliates/showcase.html", {
-        "creator": creator,
-        "items": selectors.showcase_of(creator=creator),
-    })
-

@@ -3,7 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from affiliates import views_creator as affiliate_views
+from tracking import views as tracking_views
+from tracking.redirect import redirect_view
 
 from . import views
 
@@ -15,7 +16,10 @@ urlpatterns = [
     path("seller/affiliates/", include("affiliates.urls_seller")),
     path("seller/", include("shops.urls_seller")),
     path("creator/", include("affiliates.urls_creator")),
-    path("@<str:handle>/", affiliate_views.showcase, name="showcase"),
+    path("r/<str:code>", redirect_view, name="redirect"),
+    path("creator/links/", include("tracking.urls_creator")),
+    path("seller/affiliates/performance/", tracking_views.SellerPerformanceView.as_view(), name="seller_performance"),
+    path("@<str:handle>/", tracking_views.showcase, name="showcase"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

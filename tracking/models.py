@@ -1,1 +1,131 @@
-"""Models of the tracking app arrive with its issue; the app is registered so migrations and signals have a home."""
+import secrets
+import string
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.urls import reverse
+
+from affiliates.models import Creator
+from shops.models import Order, Product, Shop
+
+_CODE_ALPHABET = string.ascii_letters + string.digits
+CODE_LENGTH = 10  # 62**10, about 8e17 codes: not guessable by walking them
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+class Link(models.Model):
+    """A creator's own link to one product: /r/<code>. It never changes once made."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="links")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="links")
+    code = models.CharField(max_length=16, unique=True, default=new_code, editable=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["creator", "product"], name="one_link_per_creator_product")]
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"/r/{self.code} ({self.creator} -> {self.product})"
+
+    def get_absolute_url(self):
+        return reverse("redirect", kwargs={"code": self.code})
+
+
+class Click(models.Model):
+    """One visit through a link. The id is made in the redirect, so a click delivered twice
+    (stream redelivery, retried batch) is stored once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="clicks")
+    at = models.DateTimeField()
+    visitor_id = models.CharField(max_length=36)
+    ip_hash = models.CharField(max_length=32)
+    user_agent = models.CharField(max_length=300, blank=True)
+    referrer = models.CharField(max_length=500, blank=True)
+    is_bot = models.BooleanField(default=False)
+    is_prefetch = models.BooleanField(default=False, help_text="Prefetch or not a navigation: no cookie was set.")
+    is_duplicate = models.BooleanField(default=False, help_text="Same visitor and link within 30 minutes.")
+    is_burst = models.BooleanField(default=False, help_text="Too many clicks per minute from one IP.")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [
+            models.Index(fields=["link", "at"], name="click_link_at"),
+            models.Index(fields=["visitor_id", "link", "at"], name="click_visitor_link_at"),
+            models.Index(fields=["ip_hash", "at"], name="click_ip_at"),
+            models.Index(fields=["at"], name="click_at"),
+        ]
+
+    def __str__(self):
+        return f"click {self.id} on {self.link_id} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_flagged(self) -> bool:
+        return self.is_bot or self.is_prefetch or self.is_burst
+
+
+class Conversion(models.Model):
+    """What attribution decided for one order: the creator credited, or why nobody is."""
+
+    class Outcome(models.TextChoices):
+        ATTRIBUTED = "attributed", "Attributed to the last clean click"
+        NO_CLICK = "no_click", "No click of this shop in the cookie"
+        OUTSIDE_WINDOW = "outside_window", "Clicks older than the attribution window"
+        FLAGGED = "flagged", "Only flagged clicks (bot, prefetch, burst)"
+        SELF_REFERRAL = "self_referral", "The buyer is the creator"
+        NOT_ELIGIBLE = "not_eligible", "The link attributed nothing (ended, suspended or not allowed)"
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="conversion")
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    link = models.ForeignKey(Link, on_delete=models.PROTECT, null=True, blank=True, related_name="conversions")
+    click = models.ForeignKey(Click, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False,
+                              related_name="+")
+    creator = models.ForeignKey(Creator, on_delete=models.PROTECT, null=True, blank=True, related_name="conversions")
+    click_at = models.DateTimeField(null=True, blank=True)
+    link_created_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["creator", "outcome"], name="conversion_creator_outcome")]
+
+    def __str__(self):
+        return f"{self.order}: {self.get_outcome_display()}"
+
+    @property
+    def is_attributed(self) -> bool:
+        return self.outcome == self.Outcome.ATTRIBUTED
+
+
+class DailyLinkStats(models.Model):
+    """The rollup every dashboard reads: per day and link, kept current by the tasks that
+    store clicks, conversions and commissions. Shop, product and creator are copied in so
+    dashboards group without joins to the link."""
+
+    day = models.DateField()
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="daily_stats")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+    clicks = models.PositiveIntegerField(default=0)
+    unique_clicks = models.PositiveIntegerField(default=0)
+    flagged_clicks = models.PositiveIntegerField(default=0)
+    orders = models.PositiveIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)
+    gmv = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    commission = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "link"], name="one_rollup_per_day_link")]
+        indexes = [
+            models.Index(fields=["shop", "day"], name="stats_shop_day"),
+            models.Index(fields=["creator", "day"], name="stats_creator_day"),
+        ]
+        verbose_name_plural = "daily link stats"
+
+    def __str__(self):
+        return f"{self.day} {self.link_id}: {self.clicks} clicks, {self.orders} orders"

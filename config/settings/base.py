@@ -228,6 +228,21 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # ------------------------------------------------------------------------------
+# Tracking: the /r/<code> redirect and the click pipeline
+# ------------------------------------------------------------------------------
+TRACKING_STREAM = env.str("TRACKING_STREAM", default="kinship:clicks")
+TRACKING_STREAM_GROUP = "kinship-flush"
+TRACKING_FLUSH_BATCH = 5000
+TRACKING_BURST_PER_MINUTE = env.int("TRACKING_BURST_PER_MINUTE", default=20)
+TRACKING_DUPLICATE_MINUTES = 30
+TRACKING_CLICK_RETENTION_DAYS = env.int("TRACKING_CLICK_RETENTION_DAYS", default=180)
+# Long enough for the longest attribution window a program may choose (90 days).
+TRACKING_COOKIE_MAX_AGE = 90 * 24 * 3600
+TRACKING_COOKIE_SECURE = False
+# Behind a proxy that sets X-Forwarded-For, the client is its first address.
+TRACKING_TRUST_FORWARDED_FOR = env.bool("TRACKING_TRUST_FORWARDED_FOR", default=False)
+
+# ------------------------------------------------------------------------------
 # Admin (the ops console at /ops/)
 # ------------------------------------------------------------------------------
 ADMIN_URL = "ops/"

@@ -34,3 +34,15 @@ def widget(bound_field):
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def get_item(mapping, key):
+    """{{ codes|get_item:product.pk }}: a dict lookup by a variable key."""
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def link_url(code) -> str:
+    """The /r/ path of a link code, or empty."""
+    return f"/r/{code}" if code else ""

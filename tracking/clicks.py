@@ -1,0 +1,241 @@
+"""The click pipeline: from a redirect to a stored, flagged, rolled-up Click.
+
+With Redis (REDIS_URL) the redirect appends the click to a Redis stream and answers; the
+periodic `flush_clicks` task reads the stream through a consumer group, stores a batch in
+one transaction, and acknowledges the entries only after that transaction commits. Click
+ids are made in the redirect, so an entry delivered twice is stored once. Without Redis,
+or while Redis is down, the redirect stores its click directly through the same
+`clicks_store`.
+"""
+
+import contextlib
+import hashlib
+import hmac
+import logging
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import redis
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Click
+from .rollups import Increment, rollup_add
+
+logger = logging.getLogger(__name__)
+
+BOT_PATTERN = re.compile(
+    r"bot|crawl|spider|slurp|facebookexternalhit|embedly|preview|curl|wget|python-|httpclient|java/|go-http|"
+    r"okhttp|headless|phantomjs|lighthouse|pingdom|uptime|monitor|scrapy|feedfetcher|whatsapp|telegram|discord",
+    re.IGNORECASE,
+)
+NON_NAVIGATION_DESTS = {"image", "iframe", "frame", "embed", "object", "script", "style", "font", "audio", "video",
+                        "track", "worker", "manifest", "empty"}
+
+
+@dataclass(frozen=True)
+class ClickData:
+    """A click as the redirect saw it; duplicate and burst flags are decided when stored."""
+
+    id: str  # 32 hex characters
+    link_id: int
+    at: float  # epoch seconds
+    visitor_id: str
+    ip_hash: str
+    user_agent: str
+    referrer: str
+    is_bot: bool
+    is_prefetch: bool
+
+    def to_stream(self) -> dict:
+        return {"id": self.id, "l": self.link_id, "t": repr(self.at), "v": self.visitor_id, "ip": self.ip_hash,
+                "ua": self.user_agent, "r": self.referrer, "b": int(self.is_bot), "p": int(self.is_prefetch)}
+
+    @classmethod
+    def from_stream(cls, fields: dict) -> "ClickData":
+        def text(key):
+            value = fields.get(key.encode(), b"")
+            return value.decode("utf-8", "replace")
+
+        return cls(id=text("id"), link_id=int(text("l")), at=float(text("t")), visitor_id=text("v"),
+                   ip_hash=text("ip"), user_agent=text("ua"), referrer=text("r"), is_bot=text("b") == "1",
+                   is_prefetch=text("p") == "1")
+
+
+def ip_hash(ip: str) -> str:
+    """A keyed hash of the address: enough to see bursts from one IP, never the IP itself."""
+    key = hashlib.sha256(f"ip-hash:{settings.SECRET_KEY}".encode()).digest()
+    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def is_bot(user_agent: str) -> bool:
+    return not user_agent or bool(BOT_PATTERN.search(user_agent))
+
+
+def is_prefetch(*, dest: str, mode: str, purpose: str) -> bool:
+    """Prefetches and requests that are not a person navigating get no attribution cookie."""
+    return dest in NON_NAVIGATION_DESTS or mode == "no-cors" or "prefetch" in purpose or "prerender" in purpose
+
+
+# --------------------------------------------------------------------------------------
+# Storing a batch
+# --------------------------------------------------------------------------------------
+
+
+def _aware(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, tz=UTC)
+
+
+@transaction.atomic
+def clicks_store(batch: list[ClickData]) -> int:
+    """Store the clicks not stored yet, flag duplicates and bursts, and add them to the
+    rollups, in one transaction. Returns how many were new."""
+    if not batch:
+        return 0
+    by_id = {click.id: click for click in batch}
+    known = {str(pk).replace("-", "") for pk in Click.objects.filter(pk__in=list(by_id)).values_list("pk", flat=True)}
+    fresh = sorted((c for i, c in by_id.items() if i not in known), key=lambda c: c.at)
+    if not fresh:
+        return 0
+    start, end = _aware(fresh[0].at), _aware(fresh[-1].at)
+
+    # Duplicates: the same visitor on the same link within the window.
+    window = timedelta(minutes=settings.TRACKING_DUPLICATE_MINUTES)
+    last_seen: dict[tuple[str, int], datetime] = {}
+    for visitor, link_id, at in (
+        Click.objects.filter(visitor_id__in={c.visitor_id for c in fresh}, link_id__in={c.link_id for c in fresh},
+                             at__gte=start - window, at__lte=end)
+        .order_by("at").values_list("visitor_id", "link_id", "at")
+    ):
+        last_seen[(visitor, link_id)] = at
+    # Bursts: clicks per IP hash and minute, counting those stored before.
+    minute_counts: dict[tuple[str, int], int] = defaultdict(int)
+    for ip, at in Click.objects.filter(ip_hash__in={c.ip_hash for c in fresh},
+                                       at__gte=start.replace(second=0, microsecond=0),
+                                       at__lt=end + timedelta(minutes=1)).values_list("ip_hash", "at"):
+        minute_counts[(ip, int(at.timestamp() // 60))] += 1
+
+    rows, increments = [], []
+    for click in fresh:
+        at = _aware(click.at)
+        previous = last_seen.get((click.visitor_id, click.link_id))
+        duplicate = previous is not None and at - previous < window
+        last_seen[(click.visitor_id, click.link_id)] = at
+        bucket = (click.ip_hash, int(click.at // 60))
+        minute_counts[bucket] += 1
+        burst = minute_counts[bucket] > settings.TRACKING_BURST_PER_MINUTE
+        flagged = click.is_bot or click.is_prefetch or burst
+        rows.append(Click(
+            id=click.id, link_id=click.link_id, at=at, visitor_id=click.visitor_id[:36], ip_hash=click.ip_hash[:32],
+            user_agent=click.user_agent[:300], referrer=click.referrer[:500], is_bot=click.is_bot,
+            is_prefetch=click.is_prefetch, is_duplicate=duplicate, is_burst=burst,
+        ))
+        increments.append(Increment(day=at.date(), link_id=click.link_id, values={
+            "clicks": 1, "unique_clicks": int(not duplicate and not flagged), "flagged_clicks": int(flagged)}))
+    Click.objects.bulk_create(rows, ignore_conflicts=True)
+    rollup_add(increments)
+    return len(rows)
+
+
+# --------------------------------------------------------------------------------------
+# The Redis stream
+# --------------------------------------------------------------------------------------
+
+_client = None
+_down_until = 0.0
+BREAKER_SECONDS = 5.0
+
+
+def redis_client() -> redis.Redis | None:
+    """The shared client, or None without Redis or while a recent failure keeps it open."""
+    global _client
+    if not settings.REDIS_URL or time.monotonic() < _down_until:
+        return None
+    if _client is None:
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return _client
+
+
+def _trip() -> None:
+    global _down_until
+    _down_until = time.monotonic() + BREAKER_SECONDS
+
+
+def reset_breaker() -> None:
+    global _down_until, _client
+    _down_until, _client = 0.0, None
+
+
+def click_record(click: ClickData) -> str:
+    """Called by the redirect: queue the click on the stream, or store it now. Never raises
+    for Redis: if Redis is away the click goes to the database. Returns where it went."""
+    client = redis_client()
+    if client is not None:
+        try:
+            client.xadd(settings.TRACKING_STREAM, click.to_stream())
+            return "stream"
+        except redis.RedisError:
+            _trip()
+            logger.warning("Redis unavailable: storing clicks directly for %ss", BREAKER_SECONDS)
+    clicks_store([click])
+    return "database"
+
+
+def _ensure_group(client: redis.Redis) -> None:
+    try:
+        client.xgroup_create(settings.TRACKING_STREAM, settings.TRACKING_STREAM_GROUP, id="0", mkstream=True)
+    except redis.ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+def flush_clicks(*, consumer: str = "flusher", max_batches: int = 50) -> int:
+    """Move clicks from the stream to the database in batches; returns how many were new.
+
+    Entries are acknowledged (and deleted) only after their batch committed. Entries a
+    crashed flusher had read but never acknowledged are claimed again after a minute, and
+    a lock keeps two flushers from storing the same batch at once.
+    """
+    if not settings.REDIS_URL:
+        return 0
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
+    _ensure_group(client)
+    stream, group = settings.TRACKING_STREAM, settings.TRACKING_STREAM_GROUP
+    stored = 0
+    lock = client.lock(f"{stream}:flush-lock", timeout=120, blocking_timeout=0)
+    if not lock.acquire(blocking=False):
+        return 0
+    try:
+        # First whatever a crashed run read and never acknowledged, then new entries.
+        _, claimed, *_ = client.xautoclaim(stream, group, consumer, min_idle_time=60_000, start_id="0-0",
+                                           count=settings.TRACKING_FLUSH_BATCH)
+        pending = [entry for entry in claimed if entry[1]]
+        for _ in range(max_batches):
+            if not pending:
+                response = client.xreadgroup(group, consumer, {stream: ">"}, count=settings.TRACKING_FLUSH_BATCH)
+                pending = response[0][1] if response else []
+            if not pending:
+                break
+            ids = [entry_id for entry_id, _ in pending]
+            batch = [ClickData.from_stream(fields) for _, fields in pending if fields]
+            stored += clicks_store(batch)  # commits before the acknowledgement below
+            client.xack(stream, group, *ids)
+            client.xdel(stream, *ids)
+            pending = []
+    finally:
+        with contextlib.suppress(redis.exceptions.LockError):
+            lock.release()
+    return stored
+
+
+def stream_length() -> int:
+    client = redis_client()
+    return client.xlen(settings.TRACKING_STREAM) if client is not None else 0
+
+
+def now_epoch() -> float:
+    return timezone.now().timestamp()

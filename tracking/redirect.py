@@ -1,0 +1,224 @@
+"""GET /r/<code>: the busiest URL. Resolve the code, record the click, set the cookies, 302.
+
+It runs before Django's middleware: `TrackingDispatcher` wraps the WSGI application and
+answers /r/ itself, so a redirect costs no session, auth, messages or CSRF work, and at
+most one Redis round trip. The Django view `redirect_view` serves the same function for
+the test client and anything else that goes through Django's URLs.
+
+The target is always this site's page for the link's product: nothing from the request
+decides where the browser goes.
+"""
+
+import contextlib
+import time
+import uuid
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from . import clicks
+from .models import Link
+
+ATTRIBUTION_COOKIE = "ks_a"
+VISITOR_COOKIE = "ks_v"
+MAX_CLICKS_IN_COOKIE = 10
+_SALT = "kinship.attribution"
+
+# code -> (link id, product id, expiry); links never change, so entries only age out.
+_local_cache: dict[str, tuple[int, int, float]] = {}
+LOCAL_TTL = 600.0
+LOCAL_MAX = 50_000
+
+
+def resolve(code: str) -> tuple[int, int] | None:
+    """(link id, product id) for a code: from this process, then Redis, then the database."""
+    now = time.monotonic()
+    hit = _local_cache.get(code)
+    if hit is not None and hit[2] > now:
+        return hit[0], hit[1]
+    if len(code) > 16 or not code.isalnum():
+        return None
+    found = None
+    client = clicks.redis_client()
+    key = f"kinship:link:{code}"
+    if client is not None:
+        try:
+            cached = client.get(key)
+            if cached:
+                link_id, product_id = (int(part) for part in cached.split(b":"))
+                found = (link_id, product_id)
+        except (clicks.redis.RedisError, ValueError):
+            found = None
+    if found is None:
+        row = Link.objects.filter(code=code).values_list("pk", "product_id").first()
+        if row is None:
+            return None
+        found = (row[0], row[1])
+        if client is not None:
+            with contextlib.suppress(clicks.redis.RedisError):
+                client.set(key, f"{found[0]}:{found[1]}", ex=86400)
+    if len(_local_cache) >= LOCAL_MAX:
+        _local_cache.clear()
+    _local_cache[code] = (found[0], found[1], now + LOCAL_TTL)
+    return found
+
+
+def forget_local_cache() -> None:
+    _local_cache.clear()
+
+
+# --------------------------------------------------------------------------------------
+# The attribution cookie: the latest clicks, signed
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CookieClick:
+    click_id: str
+    link_id: int
+    at: int
+
+
+def _signer() -> signing.Signer:
+    return signing.Signer(salt=_SALT)
+
+
+def read_attribution_cookie(value: str | None) -> list[CookieClick]:
+    """The clicks in a signed attribution cookie, newest last; nothing if it was tampered with."""
+    if not value:
+        return []
+    try:
+        raw = _signer().unsign(value)
+    except signing.BadSignature:
+        return []
+    entries = []
+    for part in raw.split("~"):
+        try:
+            click_id, link_id, at = part.split(".")
+            entries.append(CookieClick(click_id=click_id, link_id=int(link_id), at=int(at)))
+        except ValueError:
+            continue
+    return entries
+
+
+def _attribution_value(existing: str | None, click: CookieClick) -> str:
+    entries = [e for e in read_attribution_cookie(existing) if e.click_id != click.click_id]
+    entries = [*entries, click][-MAX_CLICKS_IN_COOKIE:]
+    return _signer().sign("~".join(f"{e.click_id}.{e.link_id}.{e.at}" for e in entries))
+
+
+def _cookie_header(name: str, value: str, max_age: int) -> str:
+    cookie = SimpleCookie()
+    cookie[name] = value
+    morsel = cookie[name]
+    morsel["max-age"] = max_age
+    morsel["path"] = "/"
+    morsel["httponly"] = True
+    morsel["samesite"] = "Lax"
+    if settings.TRACKING_COOKIE_SECURE:
+        morsel["secure"] = True
+    return morsel.OutputString()
+
+
+# --------------------------------------------------------------------------------------
+# The redirect itself
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Redirect:
+    location: str
+    cookies: list[tuple[str, str, int]]  # (name, value, max-age)
+    stored_in: str
+
+
+def track(code: str, *, cookies: dict[str, str], meta: dict) -> Redirect | None:
+    """Record a click on `code` and say where to send the browser; None for an unknown code.
+
+    `meta` holds WSGI/CGI-style keys (REMOTE_ADDR, HTTP_USER_AGENT, ...).
+    """
+    resolved = resolve(code)
+    if resolved is None:
+        return None
+    link_id, product_id = resolved
+    visitor = cookies.get(VISITOR_COOKIE, "")
+    new_visitor = len(visitor) != 32 or not visitor.isalnum()
+    if new_visitor:
+        visitor = uuid.uuid4().hex
+    remote = meta.get("REMOTE_ADDR", "")
+    if settings.TRACKING_TRUST_FORWARDED_FOR and meta.get("HTTP_X_FORWARDED_FOR"):
+        remote = meta["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
+    user_agent = meta.get("HTTP_USER_AGENT", "")
+    prefetch = clicks.is_prefetch(dest=meta.get("HTTP_SEC_FETCH_DEST", ""), mode=meta.get("HTTP_SEC_FETCH_MODE", ""),
+                                  purpose=(meta.get("HTTP_SEC_PURPOSE", "") + meta.get("HTTP_PURPOSE", "")).lower())
+    now = time.time()
+    click = clicks.ClickData(
+        id=uuid.uuid4().hex, link_id=link_id, at=now, visitor_id=visitor, ip_hash=clicks.ip_hash(remote),
+        user_agent=user_agent[:300], referrer=meta.get("HTTP_REFERER", "")[:500], is_bot=clicks.is_bot(user_agent),
+        is_prefetch=prefetch,
+    )
+    stored_in = clicks.click_record(click)
+    set_cookies = []
+    if new_visitor:
+        set_cookies.append((VISITOR_COOKIE, visitor, 365 * 24 * 3600))
+    if not prefetch:
+        value = _attribution_value(cookies.get(ATTRIBUTION_COOKIE),
+                                   CookieClick(click_id=click.id, link_id=link_id, at=int(now)))
+        set_cookies.append((ATTRIBUTION_COOKIE, value, settings.TRACKING_COOKIE_MAX_AGE))
+    return Redirect(location=f"/p/{product_id}/", cookies=set_cookies, stored_in=stored_in)
+
+
+_FIXED_HEADERS = [
+    ("Cache-Control", "no-store"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Length", "0"),
+]
+
+
+class TrackingDispatcher:
+    """WSGI middleware: answers GET /r/<code> without entering Django's request cycle."""
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/r/") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            code = path[3:].rstrip("/")
+            cookies = {}
+            if environ.get("HTTP_COOKIE"):
+                parsed = SimpleCookie()
+                try:
+                    parsed.load(environ["HTTP_COOKIE"])
+                except Exception:  # noqa: BLE001 - a broken cookie header is the visitor's problem, not ours
+                    parsed = SimpleCookie()
+                cookies = {key: morsel.value for key, morsel in parsed.items()}
+            result = track(code, cookies=cookies, meta=environ)
+            if result is not None:
+                headers = [("Location", result.location), *_FIXED_HEADERS]
+                if settings.SECURE_HSTS_SECONDS:
+                    headers.append(("Strict-Transport-Security", f"max-age={settings.SECURE_HSTS_SECONDS}"))
+                headers += [("Set-Cookie", _cookie_header(*cookie)) for cookie in result.cookies]
+                start_response("302 Found", headers)
+                return [b""]
+        return self.app(environ, start_response)
+
+
+@csrf_exempt
+def redirect_view(request, code):
+    """The same redirect through Django's URLs (test client, runserver without the dispatcher)."""
+    result = track(code, cookies=request.COOKIES, meta=request.META)
+    if result is None:
+        raise Http404("Unknown link")
+    response = HttpResponse(status=302)
+    response["Location"] = result.location
+    response["Cache-Control"] = "no-store"
+    for name, value, max_age in result.cookies:
+        response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="Lax",
+                            secure=settings.TRACKING_COOKIE_SECURE)
+    return response

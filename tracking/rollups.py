@@ -1,0 +1,56 @@
+"""Incremental upkeep of DailyLinkStats: one upsert per (day, link), set-based.
+
+Every writer (the click batch, attribution, commissions) adds its increments here, so
+the rollups stay the only place dashboards read from.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+
+from .models import DailyLinkStats, Link
+
+COUNTERS = ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission")
+
+
+@dataclass
+class Increment:
+    day: date
+    link_id: int
+    values: dict = field(default_factory=dict)
+
+
+def rollup_add(increments: Iterable[Increment]) -> int:
+    """Add the increments to their (day, link) rows, creating rows as needed. Returns rows touched."""
+    merged: dict[tuple[date, int], dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for increment in increments:
+        row = merged[(increment.day, increment.link_id)]
+        for name, value in increment.values.items():
+            row[name] += value
+    if not merged:
+        return 0
+    links = {
+        link["id"]: link
+        for link in Link.objects.filter(pk__in={key[1] for key in merged})
+        .values("id", "product_id", "product__shop_id", "creator_id")
+    }
+    table = DailyLinkStats._meta.db_table
+    columns = ("day", "link_id", "shop_id", "product_id", "creator_id", *COUNTERS)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
+    # Identifiers come from the model, never from input; every value is a parameter.
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT (day, link_id) DO UPDATE SET {updates}"  # noqa: E501, S608
+    params = []
+    for (day, link_id), values in sorted(merged.items()):
+        link = links[link_id]
+        params.append((
+            day, link_id, link["product__shop_id"], link["product_id"], link["creator_id"],
+            *(Decimal(values[name]) if name in ("gmv", "commission") else int(values[name]) for name in COUNTERS),
+        ))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(params)

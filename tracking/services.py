@@ -1,0 +1,122 @@
+"""Every write of the tracking app: links and attribution. Clicks are written by clicks.py."""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from affiliates.models import AffiliateProgram, Creator
+from affiliates.rates import rate_for
+from shops.models import Order, Product
+
+from . import signals
+from .models import Click, Conversion, Link
+from .redirect import CookieClick
+from .rollups import Increment, rollup_add
+
+logger = logging.getLogger(__name__)
+
+
+def link_get_or_create(*, creator: Creator, product: Product, check: bool = True) -> Link:
+    """The creator's one link for this product, made on first request.
+
+    With `check`, only an approved creator who may promote the product gets one.
+    """
+    link = Link.objects.filter(creator=creator, product=product).first()
+    if link is not None:
+        return link
+    if check:
+        if not creator.is_approved:
+            raise ValidationError("Your creator account must be approved before you get links.")
+        quote = rate_for(creator=creator, product=product)
+        if quote is None or not quote.allowed:
+            raise ValidationError("You cannot promote this product yet: apply to the shop first.")
+    try:
+        with transaction.atomic():
+            return Link.objects.create(creator=creator, product=product, created_at=timezone.now())
+    except IntegrityError:  # made by a parallel request a moment ago
+        return Link.objects.get(creator=creator, product=product)
+
+
+def _uuid(value: str):
+    try:
+        return uuid.UUID(hex=value)
+    except ValueError:
+        return None
+
+
+@transaction.atomic
+def order_attribute(*, order: Order, cookie_clicks: list[CookieClick]) -> Conversion:
+    """Decide who, if anyone, gets the credit for an order: the last eligible click in the
+    buyer's cookie on a link of this shop, within the program's attribution window.
+
+    Not eligible: flagged clicks (bot, prefetch, burst), the buyer being the creator (same
+    user or same email), a suspended creator, a link that attributed nothing at the time
+    of the click (collaboration ended, program left, not allowed). The outcome and its
+    reason are stored either way; calling it again returns the first answer.
+    """
+    existing = Conversion.objects.filter(order=order).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    links = {
+        link.pk: link
+        for link in Link.objects.filter(pk__in={c.link_id for c in cookie_clicks}, product__shop_id=order.shop_id)
+        .select_related("creator__user", "product__shop")
+    }
+    candidates = [c for c in cookie_clicks if c.link_id in links]
+    outcome, winner, winner_click = Conversion.Outcome.NO_CLICK, None, None
+    if candidates:
+        program = AffiliateProgram.objects.filter(shop_id=order.shop_id).first()
+        window = timedelta(days=program.attribution_window_days if program else 0)
+        stored = Click.objects.in_bulk([u for u in (_uuid(c.click_id) for c in candidates) if u])
+        outcome = Conversion.Outcome.OUTSIDE_WINDOW
+        refusals = []
+        for candidate in sorted(candidates, key=lambda c: c.at, reverse=True):
+            click = stored.get(_uuid(candidate.click_id))
+            if click is None or click.link_id != candidate.link_id or click.at > order.placed_at:
+                continue
+            if click.at < order.placed_at - window:
+                break  # older clicks are further outside
+            link = links[candidate.link_id]
+            creator = link.creator
+            if click.is_flagged:
+                refusals.append(Conversion.Outcome.FLAGGED)
+            elif creator.user_id == order.buyer_id or creator.user.email.lower() == order.email.lower():
+                refusals.append(Conversion.Outcome.SELF_REFERRAL)
+            elif not creator.is_approved:
+                refusals.append(Conversion.Outcome.NOT_ELIGIBLE)
+            else:
+                quote = rate_for(creator=creator, product=link.product, at=click.at, link_since=link.created_at)
+                if quote is None or not quote.allowed:
+                    refusals.append(Conversion.Outcome.NOT_ELIGIBLE)
+                else:
+                    outcome, winner, winner_click = Conversion.Outcome.ATTRIBUTED, link, click
+                    break
+        if winner is None and refusals:
+            outcome = refusals[0]  # the reason of the latest click in the window
+    conversion = Conversion.objects.create(
+        order=order, outcome=outcome, link=winner, click=winner_click, creator=winner.creator if winner else None,
+        click_at=winner_click.at if winner_click else None,
+        link_created_at=winner.created_at if winner else None, created_at=now,
+    )
+    if winner is not None:
+        totals = order.lines.aggregate(items=Sum("quantity"), gmv=Sum("net_amount"))
+        rollup_add([Increment(day=order.placed_at.date(), link_id=winner.pk,
+                              values={"orders": 1, "items": totals["items"] or 0, "gmv": totals["gmv"] or 0})])
+        transaction.on_commit(lambda: signals.conversion_created.send(sender=Conversion, conversion=conversion))
+    logger.info("order %s attribution: %s", order.pk, outcome)
+    return conversion
+
+
+def clicks_prune(*, now=None) -> int:
+    """Delete raw clicks older than the retention setting; their rollups stay."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TRACKING_CLICK_RETENTION_DAYS)
+    deleted, _ = Click.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,61 @@
+import django_tables2 as tables
+
+from shops.money import format_money
+from shops.tables import BaseTable
+
+from .selectors import conversion_rate
+
+
+class StatsTable(BaseTable):
+    """Clicks, orders and GMV for one group (a product, a creator, a link) over a period."""
+
+    clicks = tables.Column()
+    unique_clicks = tables.Column(verbose_name="Unique clicks")
+    orders = tables.Column()
+    conversion = tables.Column(empty_values=(), verbose_name="Conversion", order_by=("orders",))
+    gmv = tables.Column(verbose_name="GMV")
+
+    def render_conversion(self, record):
+        rate = conversion_rate(record["orders"], record["unique_clicks"])
+        return "—" if rate is None else f"{rate} %"
+
+    def value_conversion(self, record):
+        return conversion_rate(record["orders"], record["unique_clicks"]) or 0
+
+    def render_gmv(self, record, value):
+        return format_money(value, record["currency"])
+
+    def value_gmv(self, record, value):
+        return f"{value} {record['currency']}"
+
+
+class ProductStatsTable(StatsTable):
+    product_title = tables.Column(verbose_name="Product")
+
+    class Meta(BaseTable.Meta):
+        sequence = ("product_title", "...")
+        order_by = "-gmv"
+
+
+class CreatorStatsTable(StatsTable):
+    creator_handle = tables.Column(verbose_name="Creator")
+
+    class Meta(BaseTable.Meta):
+        sequence = ("creator_handle", "...")
+        order_by = "-gmv"
+
+    def render_creator_handle(self, value):
+        return f"@{value}"
+
+
+class LinkStatsTable(StatsTable):
+    product_title = tables.Column(verbose_name="Product")
+    shop_name = tables.Column(verbose_name="Shop")
+    code = tables.Column(verbose_name="Link")
+
+    class Meta(BaseTable.Meta):
+        sequence = ("product_title", "shop_name", "code", "...")
+        order_by = "-gmv"
+
+    def render_code(self, value):
+        return f"/r/{value}"
