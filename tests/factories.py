@@ -168,3 +168,21 @@ def collaboration(creator, program, *, all_products_rate=None, product_rates=Non
     for product, rate in (product_rates or {}).items():
         CollaborationProduct.objects.create(collaboration=collab, product=product, rate=rate)
     return collab
+
+
+class LinkFactory(factory.django.DjangoModelFactory):
+    """A creator's link to a product of a shop in the affiliate program (opened at the default rate)."""
+
+    class Meta:
+        model = "tracking.Link"
+
+    creator = factory.SubFactory(CreatorFactory)
+    product = factory.LazyFunction(lambda: _program_product())
+    created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=2))
+
+
+def _program_product():
+    program = ProgramFactory()
+    product = ProductFactory(shop=program.shop)
+    open_product(product)
+    return product

@@ -153,7 +153,7 @@ BREAKER_SECONDS = 5.0
 def redis_client() -> redis.Redis | None:
     """The shared client, or None without Redis or while a recent failure keeps it open."""
     global _client
-    if not settings.REDIS_URL or time.monotonic() < _down_until:
+    if not settings.TRACKING_REDIS or time.monotonic() < _down_until:
         return None
     if _client is None:
         _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
@@ -193,14 +193,14 @@ def _ensure_group(client: redis.Redis) -> None:
             raise
 
 
-def flush_clicks(*, consumer: str = "flusher", max_batches: int = 50) -> int:
+def flush_clicks(*, consumer: str = "flusher", max_batches: int = 50, reclaim_after_ms: int = 60_000) -> int:
     """Move clicks from the stream to the database in batches; returns how many were new.
 
     Entries are acknowledged (and deleted) only after their batch committed. Entries a
     crashed flusher had read but never acknowledged are claimed again after a minute, and
     a lock keeps two flushers from storing the same batch at once.
     """
-    if not settings.REDIS_URL:
+    if not settings.TRACKING_REDIS:
         return 0
     client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
     _ensure_group(client)
@@ -211,7 +211,7 @@ def flush_clicks(*, consumer: str = "flusher", max_batches: int = 50) -> int:
         return 0
     try:
         # First whatever a crashed run read and never acknowledged, then new entries.
-        _, claimed, *_ = client.xautoclaim(stream, group, consumer, min_idle_time=60_000, start_id="0-0",
+        _, claimed, *_ = client.xautoclaim(stream, group, consumer, min_idle_time=reclaim_after_ms, start_id="0-0",
                                            count=settings.TRACKING_FLUSH_BATCH)
         pending = [entry for entry in claimed if entry[1]]
         for _ in range(max_batches):

@@ -1,6 +1,8 @@
+from decimal import Decimal
+
 import django_tables2 as tables
 
-from shops.money import format_money
+from shops.money import format_money, money_round
 from shops.tables import BaseTable
 
 from .selectors import conversion_rate
@@ -26,7 +28,7 @@ class StatsTable(BaseTable):
         return format_money(value, record["currency"])
 
     def value_gmv(self, record, value):
-        return f"{value} {record['currency']}"
+        return f"{money_round(Decimal(value or 0), record['currency'])} {record['currency']}"
 
 
 class ProductStatsTable(StatsTable):

@@ -230,6 +230,8 @@ CONTENT_SECURITY_POLICY = {
 # ------------------------------------------------------------------------------
 # Tracking: the /r/<code> redirect and the click pipeline
 # ------------------------------------------------------------------------------
+# With Redis, clicks go through a stream and codes are cached there; without, straight to the database.
+TRACKING_REDIS = bool(REDIS_URL)
 TRACKING_STREAM = env.str("TRACKING_STREAM", default="kinship:clicks")
 TRACKING_STREAM_GROUP = "kinship-flush"
 TRACKING_FLUSH_BATCH = 5000

@@ -17,3 +17,5 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests may share a Redis server with other projects: keep our keys apart.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING["root"]["level"] = env.str("DJANGO_LOG_LEVEL", default="WARNING")  # noqa: F405
+# Tests that exercise the click stream switch it on themselves (tests/tracking).
+TRACKING_REDIS = False
