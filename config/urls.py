@@ -25,3 +25,6 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns += [path("bench/bare", views.bench_bare_redirect)]

@@ -4,7 +4,7 @@ import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -54,3 +54,11 @@ def healthz(request):
     database = _database_status()
     body = {"status": "ok" if database == "ok" else "down", "database": database, "broker": _broker_status()}
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def bench_bare_redirect(request):
+    """The baseline of `make bench`: a plain Django view answering a 302 with a cookie,
+    through the full middleware stack (only routed when BENCH_ENDPOINTS is on)."""
+    response = HttpResponseRedirect("/")
+    response.set_cookie("bare", "1", httponly=True, samesite="Lax")
+    return response

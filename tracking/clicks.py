@@ -9,6 +9,7 @@ or while Redis is down, the redirect stores its click directly through the same
 """
 
 import contextlib
+import functools
 import hashlib
 import hmac
 import logging
@@ -52,24 +53,27 @@ class ClickData:
     is_prefetch: bool
 
     def to_stream(self) -> dict:
-        return {"id": self.id, "l": self.link_id, "t": repr(self.at), "v": self.visitor_id, "ip": self.ip_hash,
-                "ua": self.user_agent, "r": self.referrer, "b": int(self.is_bot), "p": int(self.is_prefetch)}
+        """One field, tab-separated: the cheapest entry to write on the hot path."""
+        ua, ref = self.user_agent.replace("\t", " "), self.referrer.replace("\t", " ")
+        return {"c": f"{self.id}\t{self.link_id}\t{self.at!r}\t{self.visitor_id}\t{self.ip_hash}\t"
+                     f"{int(self.is_bot)}\t{int(self.is_prefetch)}\t{ua}\t{ref}"}
 
     @classmethod
     def from_stream(cls, fields: dict) -> "ClickData":
-        def text(key):
-            value = fields.get(key.encode(), b"")
-            return value.decode("utf-8", "replace")
+        parts = fields[b"c"].decode("utf-8", "replace").split("\t", 8)
+        click_id, link_id, at, visitor, ip, bot, prefetch, ua, ref = parts
+        return cls(id=click_id, link_id=int(link_id), at=float(at), visitor_id=visitor, ip_hash=ip,
+                   user_agent=ua, referrer=ref, is_bot=bot == "1", is_prefetch=prefetch == "1")
 
-        return cls(id=text("id"), link_id=int(text("l")), at=float(text("t")), visitor_id=text("v"),
-                   ip_hash=text("ip"), user_agent=text("ua"), referrer=text("r"), is_bot=text("b") == "1",
-                   is_prefetch=text("p") == "1")
+
+@functools.cache
+def _ip_key(secret: str) -> bytes:
+    return hashlib.sha256(f"ip-hash:{secret}".encode()).digest()
 
 
 def ip_hash(ip: str) -> str:
     """A keyed hash of the address: enough to see bursts from one IP, never the IP itself."""
-    key = hashlib.sha256(f"ip-hash:{settings.SECRET_KEY}".encode()).digest()
-    return hmac.new(key, ip.encode(), hashlib.sha256).hexdigest()[:32]
+    return hmac.new(_ip_key(settings.SECRET_KEY), ip.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def is_bot(user_agent: str) -> bool:
@@ -156,7 +160,9 @@ def redis_client() -> redis.Redis | None:
     if not settings.TRACKING_REDIS or time.monotonic() < _down_until:
         return None
     if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5)
+        # One connection per process, kept open: a sync worker handles one request at a time.
+        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5,
+                                       single_connection_client=True, protocol=2)
     return _client
 
 

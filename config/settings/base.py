@@ -139,6 +139,11 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="default")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Click ingestion has its own queue, so long commission or payout work never delays it.
+CELERY_TASK_ROUTES = {
+    "tracking.tasks.flush_clicks": {"queue": "clicks"},
+    "tracking.tasks.attribute_order": {"queue": "clicks"},
+}
 
 # ------------------------------------------------------------------------------
 # Authentication (django-allauth): email and password, verified email.
@@ -243,6 +248,9 @@ TRACKING_COOKIE_MAX_AGE = 90 * 24 * 3600
 TRACKING_COOKIE_SECURE = False
 # Behind a proxy that sets X-Forwarded-For, the client is its first address.
 TRACKING_TRUST_FORWARDED_FOR = env.bool("TRACKING_TRUST_FORWARDED_FOR", default=False)
+
+# Benchmarks (make bench) switch on a bare Django redirect view to compare /r/ against.
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 
 # ------------------------------------------------------------------------------
 # Admin (the ops console at /ops/)

@@ -1,0 +1,86 @@
+"""BENCH redirect: /r/<code> against a bare Django redirect view, on the production stack.
+
+gunicorn with 2 sync workers on PostgreSQL + Redis, a Celery worker with beat moving
+clicks from the stream to PostgreSQL, and wrk on 127.0.0.1 for a fixed time against
+each URL in turn. Then it waits for the batch task and counts the stored clicks.
+Prints: BENCH redirect tracked_rps=N bare_rps=N ratio=R tracked_p99_ms=N bare_p99_ms=N
+answered=N stored=N
+"""
+
+import os
+import time
+
+from bench.common import PY, ROOT, bench_env, flush_redis, fresh_database, line, manage, process, wrk
+
+SECONDS = int(os.environ.get("BENCH_REDIRECT_SECONDS", "10"))
+TAIL = 1
+PORT = 8791
+DATABASE = "kinship_bench_redirect"
+
+SETUP = """
+from decimal import Decimal
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from affiliates.models import AffiliateProgram, Creator, OpenProduct, RateChange
+from shops.models import Category, Product, Shop
+from tracking.models import Link
+User = get_user_model()
+now = timezone.now()
+shop = Shop.objects.create(name="Bench", slug="bench", status="active", currency="USD", country="US",
+                           legal_name="Bench", contact_email="b@example.com")
+product = Product.objects.create(shop=shop, title="Bench product", category=Category.objects.first(),
+                                 price=Decimal("10.00"), stock=10, status="live", published_at=now)
+program = AffiliateProgram.objects.create(shop=shop, default_rate=Decimal("10"), joined_at=now)
+RateChange.objects.create(program=program, new_rate=Decimal("10"), changed_at=now)
+OpenProduct.objects.create(program=program, product=product, opened_at=now)
+creator = Creator.objects.create(user=User.objects.create(username="c@example.com", email="c@example.com"),
+                                 handle="bench", status="approved")
+print(Link.objects.create(creator=creator, product=product, created_at=now).code)
+"""
+
+COUNT = "from tracking.models import Click; print(Click.objects.count())"
+
+
+def stored_clicks(env) -> int:
+    return int(manage(env, "shell", "--no-imports", "-c", COUNT).strip().splitlines()[-1])
+
+
+def settle(env, *, at_least: int = 0, seconds: int = 90) -> int:
+    """Wait (bounded) until the batch task has stored what was queued: the count stops moving."""
+    previous, deadline = -1, time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        current = stored_clicks(env)
+        if current == previous and current >= at_least:
+            return current
+        previous = current
+        time.sleep(2.5)
+    return stored_clicks(env)
+
+
+def main() -> None:
+    fresh_database(DATABASE)
+    flush_redis()
+    env = bench_env(DATABASE)
+    manage(env, "migrate", "--noinput", "-v0")
+    code = manage(env, "shell", "--no-imports", "-c", SETUP).strip().splitlines()[-1]
+    base = f"http://127.0.0.1:{PORT}"
+    gunicorn = [os.path.join(os.path.dirname(PY), "gunicorn"), "config.wsgi:application", "-w", "2",
+                "-b", f"127.0.0.1:{PORT}", "--worker-class", "sync", "--log-level", "warning"]
+    celery = [os.path.join(os.path.dirname(PY), "celery"), "-A", "config", "worker", "-B", "--pool=solo",
+              "--queues=clicks,default", "--loglevel=WARNING",
+              "--schedule", str(ROOT / "bench" / ".celerybeat-schedule")]
+    with process(gunicorn, env, ready_url=f"{base}/healthz"), process(celery, env):
+        wrk(base, "/bench/bare", seconds=2, tail=0)  # warm up both paths and the code cache
+        wrk(base, f"/r/{code}", seconds=2, tail=0)
+        before = settle(env)
+        bare = wrk(base, "/bench/bare", seconds=SECONDS, tail=0)
+        tracked = wrk(base, f"/r/{code}", seconds=SECONDS, tail=TAIL)
+        stored = settle(env, at_least=before + tracked["tracked"]) - before
+    tracked_rps = tracked["tracked"] / (SECONDS - TAIL)
+    line("redirect", tracked_rps=round(tracked_rps), bare_rps=round(bare["rps"]),
+         ratio=round(tracked_rps / bare["rps"], 2), tracked_p99_ms=tracked["p99_ms"], bare_p99_ms=bare["p99_ms"],
+         answered=tracked["tracked"], stored=stored, errors_5xx=tracked["errors"] + bare["errors"])
+
+
+if __name__ == "__main__":
+    main()

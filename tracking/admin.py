@@ -1,0 +1,54 @@
+from django.contrib import admin
+
+from .models import Click, Conversion, DailyLinkStats, Link
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Tracking rows are facts: staff look, filter and search; nobody edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Link)
+class LinkAdmin(ReadOnlyAdmin):
+    list_display = ["code", "creator", "product", "created_at"]
+    list_select_related = ["creator", "product"]
+    search_fields = ["code", "creator__handle", "product__title"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["creator", "product"]
+
+
+@admin.register(Click)
+class ClickAdmin(ReadOnlyAdmin):
+    list_display = ["at", "link", "ip_hash", "is_bot", "is_prefetch", "is_duplicate", "is_burst"]
+    list_filter = ["is_bot", "is_prefetch", "is_burst", "is_duplicate"]
+    list_select_related = ["link"]
+    search_fields = ["=ip_hash", "=link__code", "=visitor_id"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+@admin.register(Conversion)
+class ConversionAdmin(ReadOnlyAdmin):
+    list_display = ["order", "outcome", "creator", "link", "click_at", "created_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["order", "creator", "link"]
+    search_fields = ["order__number", "creator__handle", "link__code"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(DailyLinkStats)
+class DailyLinkStatsAdmin(ReadOnlyAdmin):
+    list_display = ["day", "link", "creator", "product", "clicks", "unique_clicks", "flagged_clicks", "orders",
+                    "gmv", "commission"]
+    list_select_related = ["link", "creator", "product"]
+    search_fields = ["=link__code", "creator__handle", "product__title"]
+    date_hierarchy = "day"
+    show_full_result_count = False
