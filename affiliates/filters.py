@@ -26,10 +26,13 @@ class CreatorFilter(django_filters.FilterSet):
                                          choices=[("female", "Female"), ("male", "Male")], empty_label="Anyone")
     age = django_filters.ChoiceFilter(field_name="audience_top_age", choices=Creator.AgeBracket.choices,
                                       label="Audience age", empty_label="Any age")
+    orders_min = django_filters.NumberFilter(field_name="orders_90d", lookup_expr="gte", min_value=0,
+                                             label="Orders in 90 days from")
 
     class Meta:
         model = Creator
-        fields = ["q", "niche", "followers_min", "followers_max", "engagement_min", "country", "gender", "age"]
+        fields = ["q", "niche", "followers_min", "followers_max", "engagement_min", "country", "gender", "age",
+                  "orders_min"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(handle__icontains=value) | Q(display_name__icontains=value))

@@ -77,6 +77,9 @@ class Creator(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True)
     status_reason = models.CharField(max_length=500, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Past performance over the last 90 days, refreshed nightly by tracking from its rollups.
+    orders_90d = models.PositiveIntegerField(default=0, editable=False)
+    gmv_90d = models.JSONField(default=dict, blank=True, editable=False, help_text="{currency: amount}")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,6 +114,12 @@ class Creator(models.Model):
             name, _, domain = account.partition("@")
             return f"{name[:1]}***@{domain}"
         return f"***{account[-4:]}" if len(account) > 4 else "***"
+
+    @property
+    def gmv_90d_display(self) -> str:
+        from shops.money import format_money
+
+        return " · ".join(format_money(Decimal(amount), currency) for currency, amount in sorted(self.gmv_90d.items()))
 
     @property
     def audience_gender(self) -> str:

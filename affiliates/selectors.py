@@ -12,7 +12,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -109,18 +108,14 @@ def marketplace_products(*, creator: Creator) -> QuerySet[Product]:
 
 
 def creators_directory() -> QuerySet[Creator]:
-    """Approved creators for sellers to find, with their sample fulfilment record.
-
-    Past performance (GMV and orders in the last 90 days) is zero here; the tracking app
-    fills it from attributed orders.
-    """
+    """Approved creators for sellers to find, with their sample fulfilment record and past
+    performance (orders_90d, gmv_90d: refreshed nightly by tracking from its rollups)."""
     fulfilled = Count("sample_requests", filter=Q(sample_requests__status=SampleRequest.Status.FULFILLED))
     overdue = Count("sample_requests", filter=Q(sample_requests__status=SampleRequest.Status.OVERDUE))
     return (
         Creator.objects.filter(status=Creator.Status.APPROVED, handle__isnull=False)
         .prefetch_related("niches")
-        .annotate(samples_fulfilled=fulfilled, samples_overdue=overdue,
-                  gmv_90d=Value(0, output_field=IntegerField()), orders_90d=Value(0, output_field=IntegerField()))
+        .annotate(samples_fulfilled=fulfilled, samples_overdue=overdue)
     )
 
 

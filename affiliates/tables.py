@@ -16,14 +16,14 @@ class CreatorTable(BaseTable):
     followers = tables.Column()
     engagement_rate = tables.Column(verbose_name="Engagement %")
     audience_top_country = tables.Column(verbose_name="Audience")
-    gmv_90d = tables.Column(verbose_name="GMV 90 d")
     orders_90d = tables.Column(verbose_name="Orders 90 d")
+    gmv_90d = tables.Column(verbose_name="GMV 90 d", orderable=False, empty_values=())
     fulfilment = tables.Column(empty_values=(), verbose_name="Samples done", order_by=("-samples_fulfilled",))
 
     class Meta(BaseTable.Meta):
         model = Creator
         fields = ["select", "handle", "niches", "followers", "engagement_rate", "audience_top_country",
-                  "gmv_90d", "orders_90d", "fulfilment"]
+                  "orders_90d", "gmv_90d", "fulfilment"]
         order_by = "-followers"
 
     def render_handle(self, record):
@@ -43,6 +43,9 @@ class CreatorTable(BaseTable):
     def render_audience_top_country(self, record):
         parts = [record.get_audience_top_country_display(), record.audience_top_age, record.audience_gender]
         return " · ".join(part for part in parts if part and part != "mixed") or "—"
+
+    def render_gmv_90d(self, record):
+        return record.gmv_90d_display or "—"
 
     def render_fulfilment(self, record):
         rate = fulfilment_rate(fulfilled=record.samples_fulfilled, overdue=record.samples_overdue)

@@ -7,6 +7,7 @@ so the demo shows what real use produces.
 import colorsys
 import random
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -14,13 +15,18 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from affiliates import services as aff
-from affiliates.models import AffiliateProgram, Creator, SampleRequest
+from affiliates.models import AffiliateProgram, Collaboration, Creator, OpenProduct, RateChange, SampleRequest
 from shops import services as shop_services
 from shops.models import Category, Order, Product, Shop
+from tracking import services as track_services
+from tracking.clicks import ClickData, clicks_store
+from tracking.models import Click, Link
+from tracking.redirect import CookieClick
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for newcomers on purpose
 TEST_CARD = "4242424242424242"
@@ -67,9 +73,9 @@ SHOPS = [
             "shipping_fee": Decimal("600"), "tax_rate": Decimal("10"), "return_window_days": 14,
         },
         "products": [
-            ("Sencha Green Tea 100 g", "food", "1800", None, 40),
-            ("Hojicha Roasted Tea 80 g", "food", "1500", "1900", 25),
-            ("Matcha Ceremonial Grade 30 g", "food", "3200", None, 12),
+            ("Sencha Green Tea 100 g", "food", "1800", None, 400),
+            ("Hojicha Roasted Tea 80 g", "food", "1500", "1900", 250),
+            ("Matcha Ceremonial Grade 30 g", "food", "3200", None, 120),
             ("Cast Iron Teapot", "home", "8900", None, 3),
             ("Tea Tasting Class (online)", "services", "4500", None, None),
         ],
@@ -255,6 +261,56 @@ def _seed_affiliates(staff, creators: dict[str, Creator]) -> None:
         aff.showcase_add(creator=leo, product=product)
 
 
+def _seed_tracking() -> None:
+    """A month of clicks on Mika's and Leo's links, and orders they brought, attributed the
+    way a real checkout is: through the buyer's cookie entries and order_attribute."""
+    if Click.objects.exists():
+        return
+    rng = random.Random(7)  # noqa: S311 - demo data, not security
+    now = timezone.now()
+    # The demo's programs "started" two months ago, so last month's clicks fall inside them.
+    back = timedelta(days=60)
+    AffiliateProgram.objects.update(joined_at=F("joined_at") - back)
+    RateChange.objects.update(changed_at=F("changed_at") - back)
+    OpenProduct.objects.update(opened_at=F("opened_at") - back)
+    Collaboration.objects.update(started_at=F("started_at") - back)
+    pairs = [("mikamakes", "tokyo-tea", 3), ("leolifts", "north-knits", 3), ("samboth", "tokyo-tea", 1)]
+    for handle, shop_slug, count in pairs:
+        creator = Creator.objects.get(handle=handle)
+        products = list(Product.objects.filter(shop__slug=shop_slug, status=Product.Status.LIVE).order_by("pk"))
+        for product in products[:count]:
+            link = track_services.link_get_or_create(creator=creator, product=product, check=False)
+            Link.objects.filter(pk=link.pk).update(created_at=now - back)
+            batch = []
+            for day in range(30, -1, -1):
+                for _ in range(rng.randint(3, 25)):
+                    at = now - timedelta(days=day, seconds=rng.randint(0, 80_000))
+                    visitor = f"{rng.getrandbits(128):032x}"
+                    batch.append(ClickData(
+                        id=f"{rng.getrandbits(128):032x}", link_id=link.pk, at=at.timestamp(), visitor_id=visitor,
+                        ip_hash=f"{rng.getrandbits(64):016x}", user_agent="Mozilla/5.0 (iPhone) Mobile Safari",
+                        referrer="https://social.example/", is_bot=rng.random() < 0.05, is_prefetch=False))
+            clicks_store(batch)
+            clean = list(Click.objects.filter(link=link, is_bot=False).order_by("at"))
+            for click in rng.sample(clean, k=min(len(clean), rng.randint(4, 9))):
+                order = shop_services.order_place(
+                    shop=product.shop, items={product.pk: rng.randint(1, 2)},
+                    buyer=shop_services.BuyerDetails(email=f"buyer{click.pk.hex[:6]}@example.net", name="Demo Buyer",
+                                                     address_line1="1 Main St", city="Springfield",
+                                                     postal_code="12345", country="US"),
+                    checkout_key=f"demo-{click.pk.hex}",
+                )
+                placed = min(click.at + timedelta(minutes=rng.randint(2, 300)), now)
+                Order.objects.filter(pk=order.pk).update(placed_at=placed)
+                order.refresh_from_db()
+                shop_services.order_pay(order=order, card_number=TEST_CARD)
+                Order.objects.filter(pk=order.pk).update(paid_at=placed)
+                track_services.order_attribute(order=order, cookie_clicks=[
+                    CookieClick(click_id=click.pk.hex, link_id=link.pk, at=int(click.at.timestamp()))])
+    Link.objects.update(created_at=now - back)
+    track_services.creators_performance_refresh()
+
+
 def seed() -> list[DemoLogin]:
     logins = [DemoLogin("ops@example.com", "staff (superuser): /ops/")]
     staff = _user("ops@example.com", staff=True)
@@ -278,4 +334,6 @@ def seed() -> list[DemoLogin]:
         shop_services.seller_register(user=creators["samboth"].user)
         logins.append(DemoLogin("sam.both@example.com", "seller (draft shop) and creator @samboth: chooser"))
         _seed_affiliates(staff, creators)
+    with transaction.atomic():
+        _seed_tracking()
     return logins

@@ -29,7 +29,7 @@ class LinkAdmin(ReadOnlyAdmin):
 class ClickAdmin(ReadOnlyAdmin):
     list_display = ["at", "link", "ip_hash", "is_bot", "is_prefetch", "is_duplicate", "is_burst"]
     list_filter = ["is_bot", "is_prefetch", "is_burst", "is_duplicate"]
-    list_select_related = ["link"]
+    list_select_related = ["link__creator", "link__product"]
     search_fields = ["=ip_hash", "=link__code", "=visitor_id"]
     date_hierarchy = "at"
     show_full_result_count = False
@@ -39,7 +39,7 @@ class ClickAdmin(ReadOnlyAdmin):
 class ConversionAdmin(ReadOnlyAdmin):
     list_display = ["order", "outcome", "creator", "link", "click_at", "created_at"]
     list_filter = ["outcome"]
-    list_select_related = ["order", "creator", "link"]
+    list_select_related = ["order", "creator", "link__creator", "link__product"]
     search_fields = ["order__number", "creator__handle", "link__code"]
     date_hierarchy = "created_at"
 
@@ -48,7 +48,7 @@ class ConversionAdmin(ReadOnlyAdmin):
 class DailyLinkStatsAdmin(ReadOnlyAdmin):
     list_display = ["day", "link", "creator", "product", "clicks", "unique_clicks", "flagged_clicks", "orders",
                     "gmv", "commission"]
-    list_select_related = ["link", "creator", "product"]
+    list_select_related = ["link__creator", "link__product", "creator", "product"]
     search_fields = ["=link__code", "creator__handle", "product__title"]
     date_hierarchy = "day"
     show_full_result_count = False

@@ -3,6 +3,7 @@
 import logging
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,9 +13,10 @@ from django.utils import timezone
 from affiliates.models import AffiliateProgram, Creator
 from affiliates.rates import rate_for
 from shops.models import Order, Product
+from shops.money import money_round
 
 from . import signals
-from .models import Click, Conversion, Link
+from .models import Click, Conversion, DailyLinkStats, Link
 from .redirect import CookieClick
 from .rollups import Increment, rollup_add
 
@@ -120,3 +122,25 @@ def clicks_prune(*, now=None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRACKING_CLICK_RETENTION_DAYS)
     deleted, _ = Click.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+@transaction.atomic
+def creators_performance_refresh(*, today=None) -> int:
+    """Write each creator's orders and GMV (per currency) of the last 90 days onto the
+    creator, for the sellers' directory. Set-based: one aggregate, one bulk update."""
+    today = today or timezone.now().date()
+    rows = (
+        DailyLinkStats.objects.filter(day__gt=today - timedelta(days=90), day__lte=today)
+        .values("creator_id", "shop__currency").annotate(orders=Sum("orders"), gmv=Sum("gmv"))
+    )
+    performance: dict[int, tuple[int, dict]] = {}
+    for row in rows:
+        orders, gmv = performance.get(row["creator_id"], (0, {}))
+        if row["gmv"]:
+            gmv[row["shop__currency"]] = str(money_round(Decimal(row["gmv"]), row["shop__currency"]))
+        performance[row["creator_id"]] = (orders + (row["orders"] or 0), gmv)
+    creators = list(Creator.objects.filter(pk__in=performance) | Creator.objects.exclude(orders_90d=0))
+    for creator in creators:
+        creator.orders_90d, creator.gmv_90d = performance.get(creator.pk, (0, {}))
+    Creator.objects.bulk_update(creators, ["orders_90d", "gmv_90d"], batch_size=1000)
+    return len(creators)

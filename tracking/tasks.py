@@ -28,3 +28,9 @@ def attribute_order(order_id: int, cookie_clicks: list[list]) -> str:
 def prune_clicks() -> int:
     """Daily: delete raw clicks past the retention period (their rollups stay)."""
     return services.clicks_prune()
+
+
+@shared_task
+def refresh_creator_performance() -> int:
+    """Nightly: creators' orders and GMV of the last 90 days, for the sellers' directory."""
+    return services.creators_performance_refresh()

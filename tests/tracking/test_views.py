@@ -130,3 +130,20 @@ def test_the_public_showcase_links_through_the_creators_links(client, open_item,
     link = Link.objects.get(creator=creator, product=open_item)
     html = client.get("/@mika/").content.decode()
     assert f'href="/r/{link.code}"' in html
+
+
+def test_creator_performance_reaches_the_sellers_directory(client):
+    from tracking.services import creators_performance_refresh
+
+    link = LinkFactory()
+    today = timezone.now().date()
+    _stats(link, today - timedelta(days=10), orders=3, gmv=Decimal("120.50"))
+    _stats(link, today - timedelta(days=120), orders=40, gmv=Decimal("999.00"))  # too old
+    assert creators_performance_refresh() >= 1
+    link.creator.refresh_from_db()
+    assert (link.creator.orders_90d, link.creator.gmv_90d) == (3, {"USD": "120.50"})
+    seller = ShopMembershipFactory(shop=ProgramFactory().shop).user
+    client.force_login(seller)
+    table = client.get(reverse("affiliates_seller:creators"), {"orders_min": 1}).context["table"]
+    assert [c.pk for c in table.data] == [link.creator.pk]
+    assert "$120.50" in client.get(reverse("affiliates_seller:creators")).content.decode()
