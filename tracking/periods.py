@@ -25,7 +25,7 @@ class Period:
 
 class PeriodForm(forms.Form):
     days = forms.TypedChoiceField(choices=[(7, "Last 7 days"), (30, "Last 30 days"), (90, "Last 90 days"),
-                                           (0, "Custom range")], coerce=int, required=False, empty_value=30,
+                                           (0, "Custom range")], coerce=int, required=False, empty_value=30, initial=30,
                                   label="Period")
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
