@@ -161,14 +161,24 @@ def redis_client() -> redis.Redis | None:
         return None
     if _client is None:
         # One connection per process, kept open: a sync worker handles one request at a time.
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5,
-                                       single_connection_client=True, protocol=2)
+        # It connects at once, so a Redis that is away is noticed here, not in the caller.
+        try:
+            _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5,
+                                           single_connection_client=True, protocol=2)
+        except redis.RedisError:
+            _trip()
+            return None
     return _client
 
 
 def _trip() -> None:
-    global _down_until
+    """Stop using Redis for a few seconds, and reconnect afresh after that."""
+    global _down_until, _client
     _down_until = time.monotonic() + BREAKER_SECONDS
+    if _client is not None:
+        with contextlib.suppress(Exception):
+            _client.close()
+    _client = None
 
 
 def reset_breaker() -> None:
