@@ -10,6 +10,7 @@ Nothing else computes rates. Callers that know when the creator's link was made 
 as `link_since`; without it the creator is treated as new to the product.
 """
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -68,26 +69,82 @@ def rate_at(changes: Sequence[RateChange], *, at: datetime, link_since: datetime
     return rate, pending
 
 
-def _targeted(creator: Creator, product: Product, program: AffiliateProgram, at: datetime):
-    collaborations = (
-        Collaboration.objects.filter(program=program, creator=creator, started_at__lte=at)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at))
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=at.date()))
-        .prefetch_related("products")
-    )
-    best = None
-    for collaboration in collaborations:
-        rates = [item.rate for item in collaboration.products.all() if item.product_id == product.pk]
-        rate = rates[0] if rates else collaboration.all_products_rate
-        if rate is not None and (best is None or rate > best):
-            best = rate
-    return best
+@dataclass(frozen=True)
+class RateQuestion:
+    """One question for the rule: creator C, product P (of shop S), at T, link held since L."""
+
+    creator_id: int
+    product_id: int
+    shop_id: int
+    at: datetime
+    link_since: datetime | None = None
 
 
-def _approved(creator: Creator, product: Product, program: AffiliateProgram) -> bool:
-    return Application.objects.filter(
-        program=program, creator=creator, status=Application.Status.APPROVED
-    ).filter(Q(product=product) | Q(product__isnull=True)).exists()
+class RateBook:
+    """Everything the rule reads for a set of questions, loaded with a few queries in all,
+    so the answers for thousands of order lines cost no query per line."""
+
+    def __init__(self, questions: list[RateQuestion]):
+        shop_ids = {q.shop_id for q in questions}
+        product_ids = {q.product_id for q in questions}
+        creator_ids = {q.creator_id for q in questions}
+        self.programs = {p.shop_id: p for p in AffiliateProgram.objects.filter(shop_id__in=shop_ids)
+                         .select_related("shop")}
+        program_ids = [p.pk for p in self.programs.values()]
+        self.collaborations: dict[tuple[int, int], list[Collaboration]] = defaultdict(list)
+        for collaboration in Collaboration.objects.filter(program_id__in=program_ids, creator_id__in=creator_ids
+                                                          ).prefetch_related("products"):
+            self.collaborations[(collaboration.creator_id, collaboration.program_id)].append(collaboration)
+        self.approvals: set[tuple[int, int, int | None]] = set(
+            Application.objects.filter(program_id__in=program_ids, creator_id__in=creator_ids,
+                                       status=Application.Status.APPROVED)
+            .values_list("creator_id", "program_id", "product_id"))
+        self.open_products = set(OpenProduct.objects.filter(product_id__in=product_ids)
+                                 .values_list("product_id", flat=True))
+        self.changes: dict[tuple[int, int | None], list[RateChange]] = defaultdict(list)
+        for change in RateChange.objects.filter(program_id__in=program_ids).filter(
+                Q(product_id__in=product_ids) | Q(product__isnull=True)).order_by("changed_at", "pk"):
+            self.changes[(change.program_id, change.product_id)].append(change)
+
+    def answer(self, q: RateQuestion) -> RateQuote | None:
+        program = self.programs.get(q.shop_id)
+        if program is None or program.joined_at > q.at or (program.left_at is not None and program.left_at <= q.at):
+            return None
+        shop_name = program.shop.name
+
+        targeted = None
+        for collaboration in self.collaborations.get((q.creator_id, program.pk), []):
+            if not collaboration.is_active_at(q.at):
+                continue
+            rates = [item.rate for item in collaboration.products.all() if item.product_id == q.product_id]
+            rate = rates[0] if rates else collaboration.all_products_rate
+            if rate is not None and (targeted is None or rate > targeted):
+                targeted = rate
+        if targeted is not None:
+            return RateQuote(rate=targeted, source=Source.TARGETED, allowed=True,
+                             reason=f"Your collaboration with {shop_name}")
+
+        approved = ((q.creator_id, program.pk, q.product_id) in self.approvals
+                    or (q.creator_id, program.pk, None) in self.approvals)
+        is_open = q.product_id in self.open_products or program.all_products_open
+        allowed = approved or (is_open and not program.requires_approval)
+
+        product_rate, product_pending = rate_at(self.changes.get((program.pk, q.product_id), []), at=q.at,
+                                                link_since=q.link_since)
+        if product_rate is not None:
+            return RateQuote(rate=product_rate, source=Source.OPEN, allowed=allowed, pending_cut=product_pending,
+                             reason=f"{shop_name}'s open rate for this product")
+        default_rate, default_pending = rate_at(self.changes.get((program.pk, None), []), at=q.at,
+                                                link_since=q.link_since)
+        return RateQuote(rate=default_rate if default_rate is not None else program.default_rate,
+                         source=Source.DEFAULT, allowed=allowed, pending_cut=product_pending or default_pending,
+                         reason=f"{shop_name}'s program default rate")
+
+
+def rates_for(questions: list[RateQuestion]) -> list[RateQuote | None]:
+    """The rule for many (creator, product, time) questions at once, in a few queries."""
+    book = RateBook(questions)
+    return [book.answer(q) for q in questions]
 
 
 def rate_for(*, creator: Creator, product: Product, at: datetime | None = None,
@@ -96,32 +153,6 @@ def rate_for(*, creator: Creator, product: Product, at: datetime | None = None,
 
     None when the shop has no affiliate program at that time.
     """
-    at = at or timezone.now()
-    program = AffiliateProgram.objects.filter(shop_id=product.shop_id, joined_at__lte=at).first()
-    if program is None or (program.left_at is not None and program.left_at <= at):
-        return None
-    shop_name = product.shop.name
-
-    targeted = _targeted(creator, product, program, at)
-    if targeted is not None:
-        return RateQuote(rate=targeted, source=Source.TARGETED, allowed=True,
-                         reason=f"Your collaboration with {shop_name}")
-
-    open_product = OpenProduct.objects.filter(product=product).first()
-    approved = _approved(creator, product, program)
-    is_open = open_product is not None or program.all_products_open
-    allowed = approved or (is_open and not program.requires_approval)
-
-    product_changes = list(RateChange.objects.filter(program=program, product=product))
-    product_rate, product_pending = rate_at(product_changes, at=at, link_since=link_since)
-    if product_rate is not None:
-        return RateQuote(rate=product_rate, source=Source.OPEN, allowed=allowed, pending_cut=product_pending,
-                         reason=f"{shop_name}'s open rate for this product")
-
-    default_changes = list(RateChange.objects.filter(program=program, product__isnull=True))
-    default_rate, default_pending = rate_at(default_changes, at=at, link_since=link_since)
-    if default_rate is None:
-        default_rate = program.default_rate
-    return RateQuote(rate=default_rate, source=Source.DEFAULT, allowed=allowed,
-                     pending_cut=product_pending or default_pending,
-                     reason=f"{shop_name}'s program default rate")
+    question = RateQuestion(creator_id=creator.pk, product_id=product.pk, shop_id=product.shop_id,
+                            at=at or timezone.now(), link_since=link_since)
+    return rates_for([question])[0]
