@@ -35,7 +35,7 @@ lint: install ## Lint with ruff
 	$(VENV)/bin/ruff check .
 
 worker: install ## Run a Celery worker (needs REDIS_URL)
-	$(VENV)/bin/celery -A config worker --queues=default,clicks --loglevel=INFO
+	$(VENV)/bin/celery -A config worker --queues=default,clicks,commissions,payouts --loglevel=INFO
 
 beat: install ## Run Celery beat with the database scheduler (needs REDIS_URL)
 	$(VENV)/bin/celery -A config beat --loglevel=INFO

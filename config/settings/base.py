@@ -143,6 +143,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "tracking.tasks.flush_clicks": {"queue": "clicks"},
     "tracking.tasks.attribute_order": {"queue": "clicks"},
+    "payouts.tasks.compute_commissions": {"queue": "commissions"},
+    "payouts.tasks.apply_refund": {"queue": "commissions"},
+    "payouts.tasks.apply_cancellation": {"queue": "commissions"},
+    "payouts.tasks.compute_payout_run": {"queue": "payouts"},
 }
 
 # ------------------------------------------------------------------------------
@@ -248,6 +252,13 @@ TRACKING_COOKIE_MAX_AGE = 90 * 24 * 3600
 TRACKING_COOKIE_SECURE = False
 # Behind a proxy that sets X-Forwarded-For, the client is its first address.
 TRACKING_TRUST_FORWARDED_FOR = env.bool("TRACKING_TRUST_FORWARDED_FOR", default=False)
+
+# ------------------------------------------------------------------------------
+# Payouts
+# ------------------------------------------------------------------------------
+PAYOUT_MINIMUM = env.str("PAYOUT_MINIMUM", default="10.00")
+# Zero-decimal and small-unit currencies need their own minimum to mean the same.
+PAYOUT_MINIMUM_BY_CURRENCY = {"JPY": "1000", "KRW": "10000", "VND": "250000", "IDR": "150000"}
 
 # Benchmarks (make bench) switch on a bare Django redirect view to compare /r/ against.
 BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)

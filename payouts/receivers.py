@@ -1,0 +1,33 @@
+"""payouts listens to shops and tracking, and queues its tasks after commit."""
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from shops.signals import order_cancelled, order_paid, order_refunded
+from tracking.signals import conversion_created
+
+from . import tasks
+from .services import PAYABLE_ORDER_STATUSES
+
+
+@receiver(order_paid, dispatch_uid="payouts.commissions_on_paid")
+def commissions_on_paid(sender, order, **kwargs):
+    transaction.on_commit(lambda: tasks.compute_commissions.delay([order.pk]))
+
+
+@receiver(conversion_created, dispatch_uid="payouts.commissions_on_conversion")
+def commissions_on_conversion(sender, conversion, **kwargs):
+    # Attribution may finish after payment: then this is when commissions can be made.
+    if conversion.order.status in PAYABLE_ORDER_STATUSES:
+        transaction.on_commit(lambda: tasks.compute_commissions.delay([conversion.order_id]))
+
+
+@receiver(order_refunded, dispatch_uid="payouts.commissions_on_refund")
+def commissions_on_refund(sender, order, lines, **kwargs):
+    ids = [line.pk for line in lines]
+    transaction.on_commit(lambda: tasks.apply_refund.delay(ids))
+
+
+@receiver(order_cancelled, dispatch_uid="payouts.commissions_on_cancel")
+def commissions_on_cancel(sender, order, **kwargs):
+    transaction.on_commit(lambda: tasks.apply_cancellation.delay(order.pk))

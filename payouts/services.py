@@ -1,0 +1,540 @@
+"""Every write of the payouts app: where money is owed and paid.
+
+Rules (DESIGN.md, "The money flow"): one commission per attributed order line, amount
+= round(net x rate) once, half-up, to the currency's minor unit; pending for the hold
+period, then approved by a daily task with a credit to the append-only ledger; refunds
+shrink a pending commission or claw back an approved one; a monthly run pays every
+balance that reaches the minimum, once per (creator, period, currency) by constraint.
+Work over many rows is set-based: aggregates, bulk inserts and single UPDATEs.
+"""
+
+import logging
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from affiliates.models import AffiliateProgram, Creator
+from affiliates.rates import RateQuestion, rates_for
+from shops.models import Order, OrderLine, RefundLine
+from shops.money import format_money, money_round
+from tracking.models import Conversion
+from tracking.rollups import Increment, rollup_add
+
+from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
+
+logger = logging.getLogger(__name__)
+PAYABLE_ORDER_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.REFUNDED)
+
+
+def commission_amount(*, base: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """The one commission formula: base x rate %, rounded once, half-up, to the minor unit."""
+    return money_round(base * rate / Decimal(100), currency)
+
+
+def payout_minimum(currency: str) -> Decimal:
+    return Decimal(str(settings.PAYOUT_MINIMUM_BY_CURRENCY.get(currency, settings.PAYOUT_MINIMUM)))
+
+
+def _by(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def _skip_locked() -> dict:
+    return {"skip_locked": True} if connection.features.has_select_for_update_skip_locked else {}
+
+
+# --------------------------------------------------------------------------------------
+# Commissions
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
+    """One commission per line of each attributed, paid order; lines that have one keep it.
+
+    Safe to call twice or concurrently (a unique constraint per order line), and cheap
+    for many orders: a handful of queries for the whole batch. Returns how many were made.
+    """
+    conversions = list(
+        Conversion.objects.filter(order_id__in=list(order_ids), outcome=Conversion.Outcome.ATTRIBUTED,
+                                  order__status__in=PAYABLE_ORDER_STATUSES)
+        .select_related("order")
+    )
+    if not conversions:
+        return 0
+    by_order = {c.order_id: c for c in conversions}
+    lines = list(OrderLine.objects.filter(order_id__in=by_order, commission__isnull=True)
+                 .values("pk", "order_id", "product_id", "net_amount"))
+    if not lines:
+        return 0
+    refunded = dict(RefundLine.objects.filter(line_id__in=[line["pk"] for line in lines])
+                    .values("line_id").annotate(net=Sum("net_amount")).values_list("line_id", "net"))
+    hold_days = dict(AffiliateProgram.objects.filter(shop_id__in={c.order.shop_id for c in conversions})
+                     .values_list("shop_id", "hold_days"))
+    questions = []
+    for line in lines:
+        conversion = by_order[line["order_id"]]
+        questions.append(RateQuestion(creator_id=conversion.creator_id, product_id=line["product_id"],
+                                      shop_id=conversion.order.shop_id, at=conversion.order.placed_at,
+                                      link_since=conversion.link_created_at))
+    now = timezone.now()
+    batch = uuid.uuid4()
+    rows = []
+    for line, question, quote in zip(lines, questions, rates_for(questions), strict=True):
+        if quote is None:
+            continue  # the shop left the program before the order: nothing is owed
+        order = by_order[line["order_id"]].order
+        conversion = by_order[line["order_id"]]
+        base = line["net_amount"]
+        refunded_base = min(refunded.get(line["pk"]) or Decimal(0), base)
+        amount = commission_amount(base=base - refunded_base, rate=quote.rate, currency=order.currency)
+        paid_at = order.paid_at or now
+        rows.append(Commission(
+            order_line_id=line["pk"], order_id=order.pk, shop_id=order.shop_id, creator_id=question.creator_id,
+            link_id=conversion.link_id, currency=order.currency, base=base, refunded_base=refunded_base,
+            rate=quote.rate, rate_source=quote.source, rate_reason=quote.reason[:200], amount=amount,
+            status=Commission.Status.REVERSED if refunded_base == base else Commission.Status.PENDING,
+            hold_until=paid_at + timedelta(days=hold_days.get(order.shop_id, 30)), created_at=now, batch=batch,
+        ))
+    Commission.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+    # Only what this call created counts: a parallel call's rows carry another batch id.
+    mine = list(Commission.objects.filter(batch=batch).values("pk", "status", "amount", "link_id", "order__placed_at"))
+    CommissionEvent.objects.bulk_create(
+        [CommissionEvent(commission_id=c["pk"], to_status=c["status"], amount_change=c["amount"],
+                         reason="Computed from the attributed order", at=now) for c in mine], batch_size=5000)
+    rollup_add(Increment(day=c["order__placed_at"].date(), link_id=c["link_id"], values={"commission": c["amount"]})
+               for c in mine)
+    return len(mine)
+
+
+def commissions_sweep(*, older_than: timedelta = timedelta(minutes=10)) -> int:
+    """Paid attributed orders whose commissions never came (a lost enqueue): make them now."""
+    cutoff = timezone.now() - older_than
+    missing = (
+        Conversion.objects.filter(outcome=Conversion.Outcome.ATTRIBUTED, order__status__in=PAYABLE_ORDER_STATUSES,
+                                  order__paid_at__lte=cutoff)
+        .filter(Exists(OrderLine.objects.filter(order_id=OuterRef("order_id"), commission__isnull=True)))
+        .values_list("order_id", flat=True)
+    )
+    made = 0
+    ids = list(missing[:20_000])
+    for start in range(0, len(ids), 2000):
+        made += commissions_create_for_orders(order_ids=ids[start:start + 2000])
+    if made:
+        logger.warning("sweeper made %s commissions that were never computed", made)
+    return made
+
+
+def commissions_approve_due(*, now: datetime | None = None, chunk: int = 10_000) -> int:
+    """Daily: approve pending commissions past their hold, crediting the ledger. Set-based,
+    in chunks of one transaction each; frozen commissions wait. Returns how many."""
+    now = now or timezone.now()
+    approved = 0
+    while True:
+        with transaction.atomic():
+            due = list(Commission.objects.select_for_update(**_skip_locked())
+                       .filter(status=Commission.Status.PENDING, hold_until__lte=now)
+                       .values_list("pk", "creator_id", "currency", "amount")[:chunk])
+            if not due:
+                return approved
+            ids = [row[0] for row in due]
+            Commission.objects.filter(pk__in=ids).update(status=Commission.Status.APPROVED, approved_at=now)
+            LedgerEntry.objects.bulk_create(
+                [LedgerEntry(creator_id=creator_id, currency=currency, kind=LedgerEntry.Kind.COMMISSION,
+                             amount=amount, commission_id=pk, created_at=now, note="Hold period over")
+                 for pk, creator_id, currency, amount in due], batch_size=5000)
+            CommissionEvent.objects.bulk_create(
+                [CommissionEvent(commission_id=pk, from_status=Commission.Status.PENDING,
+                                 to_status=Commission.Status.APPROVED, reason="Hold period over", at=now)
+                 for pk in ids], batch_size=5000)
+        approved += len(due)
+        logger.info("approved %s commissions", len(due))
+
+
+def _event(commission: Commission, *, to: str, change: Decimal = Decimal(0), reason: str, by=None,
+           from_status: str | None = None) -> None:
+    CommissionEvent.objects.create(commission=commission, from_status=from_status or commission.status, to_status=to,
+                                   amount_change=change, reason=reason[:500], by=_by(by), at=timezone.now())
+
+
+def _take_back(commission: Commission, *, new_refunded_base: Decimal, reason: str, by=None) -> Decimal:
+    """Lower a commission to what the unrefunded base earns. Pending or frozen: the amount
+    shrinks. Approved or paid: a clawback debit goes to the ledger. Returns the change."""
+    if commission.status == Commission.Status.REVERSED:
+        return Decimal(0)
+    new_refunded_base = min(new_refunded_base, commission.base)
+    owed = commission_amount(base=commission.base - new_refunded_base, rate=commission.rate,
+                             currency=commission.currency)
+    reversed_fully = new_refunded_base == commission.base
+    from_status = commission.status
+    if commission.status in (Commission.Status.PENDING, Commission.Status.FROZEN):
+        change = owed - commission.amount
+        commission.amount = owed
+    else:
+        change = owed - (commission.amount - commission.clawed_back)
+        if change:
+            commission.clawed_back -= change
+            LedgerEntry.objects.create(creator_id=commission.creator_id, currency=commission.currency,
+                                       kind=LedgerEntry.Kind.CLAWBACK, amount=change, commission=commission,
+                                       note=reason[:500], created_by=_by(by), created_at=timezone.now())
+    commission.refunded_base = new_refunded_base
+    if reversed_fully:
+        commission.status = Commission.Status.REVERSED
+    commission.save(update_fields=["amount", "clawed_back", "refunded_base", "status"])
+    _event(commission, from_status=from_status, to=commission.status, change=change, reason=reason, by=by)
+    if change:
+        rollup_add([Increment(day=commission.order.placed_at.date(), link_id=commission.link_id,
+                              values={"commission": change})])
+    return change
+
+
+@transaction.atomic
+def commissions_apply_refund(*, refund_line_ids: Iterable[int], by=None) -> Decimal:
+    """An order's lines were refunded: lower their commissions in proportion. Returns the total change."""
+    total = Decimal(0)
+    refund_lines = list(RefundLine.objects.filter(pk__in=list(refund_line_ids)).select_related("refund"))
+    commissions = {c.order_line_id: c for c in Commission.objects.select_for_update().select_related("order")
+                   .filter(order_line_id__in=[r.line_id for r in refund_lines])}
+    for refund_line in refund_lines:
+        commission = commissions.get(refund_line.line_id)
+        if commission is None:
+            continue
+        reason = f"Refund: {refund_line.refund.reason}"
+        total += _take_back(commission, new_refunded_base=commission.refunded_base + refund_line.net_amount,
+                            reason=reason, by=by)
+    return total
+
+
+@transaction.atomic
+def commissions_apply_cancellation(*, order: Order) -> Decimal:
+    """A paid order was cancelled: every commission on it is reversed (clawed back if approved)."""
+    total = Decimal(0)
+    for commission in Commission.objects.select_for_update().select_related("order").filter(order=order):
+        total += _take_back(commission, new_refunded_base=commission.base, reason="Order cancelled")
+    return total
+
+
+@transaction.atomic
+def commission_reverse(*, commission: Commission, by, reason: str) -> Commission:
+    """Finance reverses a commission by hand: nothing more is owed; money already credited is clawed back."""
+    if not reason.strip():
+        raise ValidationError("Give the reason for the reversal: it is kept in the audit trail.")
+    commission = Commission.objects.select_for_update().select_related("order").get(pk=commission.pk)
+    if commission.status == Commission.Status.REVERSED:
+        raise ValidationError("This commission is already reversed.")
+    _take_back(commission, new_refunded_base=commission.base, reason=f"Reversed by staff: {reason.strip()}", by=by)
+    logger.info("commission %s reversed by user %s", commission.pk, getattr(by, "pk", None))
+    return commission
+
+
+@transaction.atomic
+def commissions_freeze_for_order(*, order: Order, by, reason: str = "Order under review") -> int:
+    """Order under fraud review: its pending commissions stop (no approval) until released."""
+    frozen = 0
+    for commission in Commission.objects.select_for_update().filter(order=order, status=Commission.Status.PENDING):
+        _event(commission, to=Commission.Status.FROZEN, reason=reason, by=by)
+        frozen += 1
+    Commission.objects.filter(order=order, status=Commission.Status.PENDING).update(status=Commission.Status.FROZEN)
+    return frozen
+
+
+@transaction.atomic
+def commissions_release_for_order(*, order: Order, by, reason: str = "Review passed") -> int:
+    released = 0
+    for commission in Commission.objects.select_for_update().filter(order=order, status=Commission.Status.FROZEN):
+        _event(commission, to=Commission.Status.PENDING, reason=reason, by=by)
+        released += 1
+    Commission.objects.filter(order=order, status=Commission.Status.FROZEN).update(status=Commission.Status.PENDING)
+    return released
+
+
+# --------------------------------------------------------------------------------------
+# Ledger
+# --------------------------------------------------------------------------------------
+
+
+def balances(*, creator: Creator) -> dict[str, Decimal]:
+    """What the creator is owed and not yet paid, per currency: the sum of their entries."""
+    return {row["currency"]: row["total"] for row in
+            LedgerEntry.objects.filter(creator=creator).values("currency").annotate(total=Sum("amount"))
+            .order_by("currency")}
+
+
+@transaction.atomic
+def ledger_adjust(*, creator: Creator, currency: str, amount: Decimal, reason: str, by) -> LedgerEntry:
+    """Finance corrects a balance with a new entry (never an edit), with a reason."""
+    if not reason.strip():
+        raise ValidationError("Give the reason for the adjustment.")
+    if money_round(amount, currency) != amount or amount == 0:
+        raise ValidationError(f"Enter a non-zero amount in {currency} with at most its minor unit.")
+    entry = LedgerEntry.objects.create(creator=creator, currency=currency, kind=LedgerEntry.Kind.ADJUSTMENT,
+                                       amount=amount, note=reason.strip()[:500], created_by=_by(by),
+                                       created_at=timezone.now())
+    logger.info("ledger adjustment %s %s for creator %s by user %s", amount, currency, creator.pk, by.pk)
+    return entry
+
+
+# --------------------------------------------------------------------------------------
+# Payout runs
+# --------------------------------------------------------------------------------------
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def previous_month(day: date) -> date:
+    return month_start(month_start(day) - timedelta(days=1))
+
+
+@transaction.atomic
+def payout_run_start(*, period: date, by=None) -> tuple[PayoutRun, bool]:
+    """Start the run for a month (or find it: one run per month). The computation follows in a task."""
+    period = month_start(period)
+    cutoff = datetime.combine(next_month(period), datetime.min.time(), tzinfo=UTC)
+    if cutoff > timezone.now():
+        raise ValidationError(f"{period:%B %Y} is not over yet; its run can start on {cutoff:%Y-%m-%d}.")
+    run, created = PayoutRun.objects.get_or_create(
+        period=period, defaults={"cutoff": cutoff, "started_at": timezone.now(), "started_by": _by(by)})
+    if created:
+        from . import tasks
+
+        transaction.on_commit(lambda: tasks.compute_payout_run.delay(run.pk))
+        logger.info("payout run %s started by user %s", period, getattr(by, "pk", None))
+    return run, created
+
+
+def payout_run_compute(*, run: PayoutRun, chunk: int = 2000) -> PayoutRun:
+    """Make one payout per creator and currency whose balance before the cutoff reaches the
+    minimum, and debit it from the ledger. Chunks commit one by one (progress shows in the
+    admin); a rerun after a crash skips what exists, so nobody is paid twice."""
+    run = PayoutRun.objects.get(pk=run.pk)
+    if run.status != PayoutRun.Status.COMPUTING:
+        return run
+    rows = list(
+        LedgerEntry.objects.filter(created_at__lt=run.cutoff).values("creator_id", "currency")
+        .annotate(balance=Sum("amount"), last=Max("id")).order_by("creator_id", "currency")
+    )
+    due = [row for row in rows if row["balance"] >= payout_minimum(row["currency"])]
+    PayoutRun.objects.filter(pk=run.pk).update(total=len(due), done=0)
+    for start in range(0, len(due), chunk):
+        part = due[start:start + chunk]
+        with transaction.atomic():
+            now = timezone.now()
+            Payout.objects.bulk_create(
+                [Payout(run=run, kind=Payout.Kind.MONTHLY, creator_id=row["creator_id"], period=run.period,
+                        currency=row["currency"], amount=row["balance"], covers_through=row["last"], created_at=now)
+                 for row in part], ignore_conflicts=True, batch_size=5000)
+            debited = LedgerEntry.objects.filter(payout=OuterRef("pk"), kind=LedgerEntry.Kind.PAYOUT)
+            undebited = (Payout.objects.filter(run=run, creator_id__in={row["creator_id"] for row in part})
+                         .exclude(Exists(debited)).values_list("pk", "creator_id", "currency", "amount"))
+            LedgerEntry.objects.bulk_create(
+                [LedgerEntry(creator_id=creator_id, currency=currency, kind=LedgerEntry.Kind.PAYOUT, amount=-amount,
+                             payout_id=pk, created_at=now, note=f"Payout for {run.period:%Y-%m}")
+                 for pk, creator_id, currency, amount in undebited], ignore_conflicts=True, batch_size=5000)
+            PayoutRun.objects.filter(pk=run.pk).update(done=F("done") + len(part))
+    with transaction.atomic():
+        PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.COMPUTING).update(
+            status=PayoutRun.Status.READY, computed_at=timezone.now())
+    run.refresh_from_db()
+    logger.info("payout run %s computed: %s payouts", run.period, run.total)
+    return run
+
+
+@transaction.atomic
+def payout_run_approve(*, run: PayoutRun, by) -> PayoutRun:
+    """Finance approves a computed run; then it can be exported and paid."""
+    run = PayoutRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != PayoutRun.Status.READY:
+        raise ValidationError(f"A run that is {run.get_status_display().lower()} cannot be approved.")
+    run.status, run.approved_at, run.approved_by = PayoutRun.Status.APPROVED, timezone.now(), _by(by)
+    run.save(update_fields=["status", "approved_at", "approved_by"])
+    logger.info("payout run %s approved by user %s", run.period, by.pk)
+    return run
+
+
+def payout_run_rows(*, run: PayoutRun) -> list[list]:
+    """The run as PayPal Payouts' bulk CSV expects it: email, amount, currency, unique id, note."""
+    rows = [["email", "amount", "currency", "unique_id", "note"]]
+    for payout in run.payouts.filter(status=Payout.Status.PENDING).select_related("creator").order_by("pk"):
+        rows.append([payout.creator.payout_account, str(payout.amount), payout.currency, f"kinship-{payout.pk}",
+                     f"Kinship Shop commissions {run.period:%Y-%m}"])
+    return rows
+
+
+def _commissions_paid_by(payouts) -> int:
+    """Approved commissions credited at or before each paid payout's last entry become paid."""
+    credit = LedgerEntry.objects.filter(commission=OuterRef("pk"), kind=LedgerEntry.Kind.COMMISSION).values("id")[:1]
+    covering = Payout.objects.filter(pk__in=[p.pk for p in payouts], creator=OuterRef("creator"),
+                                     currency=OuterRef("currency"), covers_through__gte=OuterRef("credit_id"))
+    return (Commission.objects.filter(status=Commission.Status.APPROVED, creator__in={p.creator_id for p in payouts})
+            .annotate(credit_id=Subquery(credit)).filter(Exists(covering)).update(status=Commission.Status.PAID))
+
+
+@transaction.atomic
+def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> int:
+    """The payment provider paid them: payouts and the commissions they cover become paid."""
+    payouts = list(Payout.objects.select_for_update().filter(pk__in=[p.pk for p in payouts])
+                   .select_related("run"))
+    for payout in payouts:
+        if payout.status != Payout.Status.PENDING:
+            raise ValidationError(f"{payout} is {payout.get_status_display().lower()}; it cannot be marked paid.")
+        if payout.run is not None and payout.run.status != PayoutRun.Status.APPROVED:
+            raise ValidationError(f"The run of {payout} is not approved yet.")
+    now = timezone.now()
+    Payout.objects.filter(pk__in=[p.pk for p in payouts]).update(
+        status=Payout.Status.PAID, paid_at=now, reference=reference[:100])
+    _commissions_paid_by(payouts)
+    for run_id in {p.run_id for p in payouts if p.run_id}:
+        if not Payout.objects.filter(run_id=run_id, status=Payout.Status.PENDING).exists():
+            PayoutRun.objects.filter(pk=run_id).update(status=PayoutRun.Status.PAID)
+    for payout in payouts:
+        logger.info("payout %s paid: %s %s by user %s", payout.pk, payout.amount, payout.currency, by.pk)
+    return len(payouts)
+
+
+@transaction.atomic
+def payout_mark_failed(*, payout: Payout, by, reason: str) -> Payout:
+    """The provider could not pay: the amount goes back to the creator's balance."""
+    if not reason.strip():
+        raise ValidationError("Give the reason the payment failed.")
+    payout = Payout.objects.select_for_update().get(pk=payout.pk)
+    if payout.status != Payout.Status.PENDING:
+        raise ValidationError(f"{payout} is {payout.get_status_display().lower()}; it cannot fail now.")
+    payout.status, payout.failure_reason = Payout.Status.FAILED, reason.strip()[:500]
+    payout.save(update_fields=["status", "failure_reason"])
+    LedgerEntry.objects.create(creator_id=payout.creator_id, currency=payout.currency,
+                               kind=LedgerEntry.Kind.PAYOUT_RETURNED, amount=payout.amount, payout=payout,
+                               note=f"Payout failed: {payout.failure_reason}", created_by=_by(by),
+                               created_at=timezone.now())
+    if payout.run_id and not Payout.objects.filter(run_id=payout.run_id, status=Payout.Status.PENDING).exists():
+        PayoutRun.objects.filter(pk=payout.run_id).update(status=PayoutRun.Status.PAID)
+    logger.info("payout %s failed: %s %s returned, by user %s", payout.pk, payout.amount, payout.currency, by.pk)
+    return payout
+
+
+# --------------------------------------------------------------------------------------
+# Early payouts
+# --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def early_payout_request(*, creator: Creator, currency: str) -> EarlyPayoutRequest:
+    balance = balances(creator=creator).get(currency, Decimal(0))
+    minimum = payout_minimum(currency)
+    if balance < minimum:
+        raise ValidationError(f"Early payouts start at {format_money(minimum, currency)}; "
+                              f"your balance is {format_money(balance, currency)}.")
+    if EarlyPayoutRequest.objects.filter(creator=creator, currency=currency,
+                                         status=EarlyPayoutRequest.Status.REQUESTED).exists():
+        raise ValidationError("You already asked for an early payout in this currency.")
+    return EarlyPayoutRequest.objects.create(creator=creator, currency=currency, requested_at=timezone.now())
+
+
+@transaction.atomic
+def early_payout_approve(*, request: EarlyPayoutRequest, by) -> Payout:
+    request = EarlyPayoutRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != EarlyPayoutRequest.Status.REQUESTED:
+        raise ValidationError("This request was already answered.")
+    row = LedgerEntry.objects.filter(creator_id=request.creator_id, currency=request.currency).aggregate(
+        balance=Sum("amount"), last=Max("id"))
+    if (row["balance"] or 0) < payout_minimum(request.currency):
+        raise ValidationError("The balance is below the minimum now; decline the request instead.")
+    now = timezone.now()
+    payout = Payout.objects.create(kind=Payout.Kind.EARLY, creator_id=request.creator_id,
+                                   period=month_start(now.date()), currency=request.currency, amount=row["balance"],
+                                   covers_through=row["last"], created_at=now)
+    LedgerEntry.objects.create(creator_id=request.creator_id, currency=request.currency, kind=LedgerEntry.Kind.PAYOUT,
+                               amount=-row["balance"], payout=payout, note="Early payout", created_by=_by(by),
+                               created_at=now)
+    request.status, request.payout, request.decided_at = EarlyPayoutRequest.Status.APPROVED, payout, now
+    request.save(update_fields=["status", "payout", "decided_at"])
+    logger.info("early payout %s approved: %s %s by user %s", payout.pk, payout.amount, payout.currency, by.pk)
+    return payout
+
+
+@transaction.atomic
+def early_payout_decline(*, request: EarlyPayoutRequest, by, reason: str) -> EarlyPayoutRequest:
+    if not reason.strip():
+        raise ValidationError("Give the reason: the creator reads it.")
+    request = EarlyPayoutRequest.objects.select_for_update().get(pk=request.pk)
+    if request.status != EarlyPayoutRequest.Status.REQUESTED:
+        raise ValidationError("This request was already answered.")
+    request.status, request.decision_note, request.decided_at = (EarlyPayoutRequest.Status.DECLINED,
+                                                                 reason.strip()[:500], timezone.now())
+    request.save(update_fields=["status", "decision_note", "decided_at"])
+    return request
+
+
+# --------------------------------------------------------------------------------------
+# Reconciliation
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Reconciliation:
+    currency: str
+    credited: Decimal  # approved commissions
+    clawed_back: Decimal
+    adjusted: Decimal
+    paid: Decimal  # payouts marked paid
+    in_payment: Decimal  # payouts made, not yet paid
+    balances: Decimal  # unpaid balances
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def reconcile() -> list[Reconciliation]:
+    """Check, per currency, that approved commissions minus clawbacks (plus adjustments)
+    equal paid payouts plus payouts in payment plus unpaid balances, and that each
+    commission's ledger entries match it. Returns one report per currency."""
+    kinds = defaultdict(lambda: defaultdict(Decimal))
+    for row in LedgerEntry.objects.values("currency", "kind").annotate(total=Sum("amount")):
+        kinds[row["currency"]][row["kind"]] = row["total"]
+    payouts = defaultdict(lambda: defaultdict(Decimal))
+    for row in Payout.objects.values("currency", "status").annotate(total=Sum("amount")):
+        payouts[row["currency"]][row["status"]] = row["total"]
+    reports = []
+    for currency in sorted(set(kinds) | set(payouts)):
+        k, p = kinds[currency], payouts[currency]
+        credited = k[LedgerEntry.Kind.COMMISSION]
+        clawed, adjusted = -k[LedgerEntry.Kind.CLAWBACK], k[LedgerEntry.Kind.ADJUSTMENT]
+        balance = sum(k.values(), Decimal(0))
+        report = Reconciliation(currency=currency, credited=credited, clawed_back=clawed, adjusted=adjusted,
+                                paid=p[Payout.Status.PAID], in_payment=p[Payout.Status.PENDING], balances=balance,
+                                problems=[])
+        left = credited - clawed + adjusted
+        right = report.paid + report.in_payment + balance
+        if left != right:
+            report.problems.append(f"commissions - clawbacks + adjustments = {left}, but payouts + balances = {right}")
+        debits = -(k[LedgerEntry.Kind.PAYOUT]) - k[LedgerEntry.Kind.PAYOUT_RETURNED]
+        if debits != report.paid + report.in_payment:
+            report.problems.append(f"payout debits {debits} differ from payouts made {report.paid + report.in_payment}")
+        reports.append(report)
+    # Per commission: what the ledger holds for it equals what it is worth now.
+    credits = Sum("ledger_entries__amount", filter=Q(ledger_entries__kind__in=[LedgerEntry.Kind.COMMISSION,
+                                                                              LedgerEntry.Kind.CLAWBACK]))
+    wrong = (Commission.objects.filter(status__in=[Commission.Status.APPROVED, Commission.Status.PAID,
+                                                   Commission.Status.REVERSED], approved_at__isnull=False)
+             .annotate(held=credits).exclude(held=F("amount") - F("clawed_back")).values_list("pk", "currency")[:20])
+    for pk, currency in wrong:
+        for report in reports:
+            if report.currency == currency:
+                report.problems.append(f"commission {pk}: ledger entries differ from its amount")
+    return reports
