@@ -387,7 +387,7 @@ def _commissions_paid_by(payouts) -> int:
 @transaction.atomic
 def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> int:
     """The payment provider paid them: payouts and the commissions they cover become paid."""
-    payouts = list(Payout.objects.select_for_update().filter(pk__in=[p.pk for p in payouts])
+    payouts = list(Payout.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in payouts])
                    .select_related("run"))
     for payout in payouts:
         if payout.status != Payout.Status.PENDING:
