@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from payouts import views as payout_views
 from tracking import views as tracking_views
 from tracking.redirect import redirect_view
 
@@ -18,6 +19,8 @@ urlpatterns = [
     path("creator/", include("affiliates.urls_creator")),
     path("r/<str:code>", redirect_view, name="redirect"),
     path("creator/links/", include("tracking.urls_creator")),
+    path("creator/earnings/", include("payouts.urls_creator")),
+    path("seller/affiliates/statements/", payout_views.SellerStatementView.as_view(), name="seller_statement"),
     path("seller/affiliates/performance/", tracking_views.SellerPerformanceView.as_view(), name="seller_performance"),
     path("@<str:handle>/", tracking_views.showcase, name="showcase"),
     path(settings.ADMIN_URL, admin.site.urls),
