@@ -141,6 +141,9 @@ class PayoutRunAdmin(admin.ModelAdmin):
     def has_approve_permission(self, request):
         return request.user.has_perm("payouts.change_payoutrun")
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
     def save_model(self, request, obj, form, change):
         run, created = services.payout_run_start(period=obj.period, by=request.user)
         obj.pk = run.pk

@@ -1,6 +1,7 @@
 """Earnings for creators, monthly statements for sellers."""
 
 from datetime import date
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -13,7 +14,7 @@ from django_tables2 import RequestConfig
 from affiliates.mixins import CreatorRequiredMixin
 from shops.exports import csv_response
 from shops.mixins import SellerRequiredMixin
-from shops.money import CURRENCIES
+from shops.money import CURRENCIES, money_round
 
 from . import selectors, services
 from .tables import CommissionTable
@@ -82,20 +83,28 @@ class SellerStatementView(SellerRequiredMixin, View):
         month = services.month_start(month or timezone.now().date())
         statement = selectors.seller_statement(shop=request.shop, month=month)
         if request.GET.get("export") == "csv":
-            return csv_response(f"statement-{month:%Y-%m}.csv", _statement_rows(statement, month))
+            return csv_response(f"statement-{month:%Y-%m}.csv",
+                                _statement_rows(statement, month, request.shop.currency))
         form = MonthForm(initial={"month": month})
         return render(request, "payouts/seller/statement.html",
                       {"statement": statement, "month": month, "form": form, "currency": request.shop.currency})
 
 
-def _statement_rows(statement: dict, month: date) -> list[list]:
-    rows = [["month", "section", "creator or product", "orders", "affiliate GMV", "commission"]]
+def _statement_rows(statement: dict, month: date, currency: str) -> list[list]:
+    def amount(value):
+        return str(money_round(Decimal(value or 0), currency))
+
+    rows = [["month", "section", "creator or product", "orders", f"affiliate GMV ({currency})",
+             f"commission ({currency})"]]
     for row in statement["by_creator"]:
-        rows.append([f"{month:%Y-%m}", "by creator", f"@{row['handle']}", row["orders"], row["gmv"], row["commission"]])
+        rows.append([f"{month:%Y-%m}", "by creator", f"@{row['handle']}", row["orders"], amount(row["gmv"]),
+                     amount(row["commission"])])
     for row in statement["by_product"]:
-        rows.append([f"{month:%Y-%m}", "by product", row["title"], row["orders"], row["gmv"], row["commission"]])
+        rows.append([f"{month:%Y-%m}", "by product", row["title"], row["orders"], amount(row["gmv"]),
+                     amount(row["commission"])])
     for event in statement["reductions"]:
         rows.append([f"{month:%Y-%m}", "reduction", f"@{event.commission.creator.handle} order "
-                     f"{event.commission.order.number}: {event.reason}", "", "", event.amount_change])
-    rows.append([f"{month:%Y-%m}", "total owed", "", "", statement["totals"]["gmv"] or 0, statement["owed"]])
+                     f"{event.commission.order.number}: {event.reason}", "", "", amount(event.amount_change)])
+    rows.append([f"{month:%Y-%m}", "total owed", "", "", amount(statement["totals"]["gmv"]),
+                 amount(statement["owed"])])
     return rows
