@@ -7,7 +7,7 @@ so the demo shows what real use produces.
 import colorsys
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -21,6 +21,8 @@ from PIL import Image, ImageDraw
 
 from affiliates import services as aff
 from affiliates.models import AffiliateProgram, Collaboration, Creator, OpenProduct, RateChange, SampleRequest
+from payouts import services as pay
+from payouts.models import Commission, PayoutRun
 from shops import services as shop_services
 from shops.models import Category, Order, Product, Shop
 from tracking import services as track_services
@@ -88,9 +90,9 @@ SHOPS = [
             "shipping_fee": Decimal("4.90"), "tax_rate": Decimal("8.25"), "return_window_days": 30,
         },
         "products": [
-            ("Merino Beanie", "fashion", "29.00", "35.00", 50),
-            ("Chunky Wool Scarf", "fashion", "49.50", None, 20),
-            ("Alpaca Socks (2 pairs)", "fashion", "24.00", None, 80),
+            ("Merino Beanie", "fashion", "29.00", "35.00", 500),
+            ("Chunky Wool Scarf", "fashion", "49.50", None, 300),
+            ("Alpaca Socks (2 pairs)", "fashion", "24.00", None, 800),
             ("Knitting Pattern: Fisherman Sweater", "books", "8.99", None, 1000),
             ("Cable Knit Throw Blanket", "home", "119.00", "149.00", 1),
         ],
@@ -268,8 +270,8 @@ def _seed_tracking() -> None:
         return
     rng = random.Random(7)  # noqa: S311 - demo data, not security
     now = timezone.now()
-    # The demo's programs "started" two months ago, so last month's clicks fall inside them.
-    back = timedelta(days=60)
+    # The demo's programs "started" three months ago, so the clicks below fall inside them.
+    back = timedelta(days=90)
     AffiliateProgram.objects.update(joined_at=F("joined_at") - back)
     RateChange.objects.update(changed_at=F("changed_at") - back)
     OpenProduct.objects.update(opened_at=F("opened_at") - back)
@@ -282,7 +284,7 @@ def _seed_tracking() -> None:
             link = track_services.link_get_or_create(creator=creator, product=product, check=False)
             Link.objects.filter(pk=link.pk).update(created_at=now - back)
             batch = []
-            for day in range(30, -1, -1):
+            for day in range(75, -1, -1):
                 for _ in range(rng.randint(3, 25)):
                     at = now - timedelta(days=day, seconds=rng.randint(0, 80_000))
                     visitor = f"{rng.getrandbits(128):032x}"
@@ -292,7 +294,7 @@ def _seed_tracking() -> None:
                         referrer="https://social.example/", is_bot=rng.random() < 0.05, is_prefetch=False))
             clicks_store(batch)
             clean = list(Click.objects.filter(link=link, is_bot=False).order_by("at"))
-            for click in rng.sample(clean, k=min(len(clean), rng.randint(4, 9))):
+            for click in rng.sample(clean, k=min(len(clean), rng.randint(8, 16))):
                 order = shop_services.order_place(
                     shop=product.shop, items={product.pk: rng.randint(1, 2)},
                     buyer=shop_services.BuyerDetails(email=f"buyer{click.pk.hex[:6]}@example.net", name="Demo Buyer",
@@ -309,6 +311,33 @@ def _seed_tracking() -> None:
                     CookieClick(click_id=click.pk.hex, link_id=link.pk, at=int(click.at.timestamp()))])
     Link.objects.update(created_at=now - back)
     track_services.creators_performance_refresh()
+
+
+def _seed_payouts(staff) -> None:
+    """Commissions as the tasks leave them: last month's approved ones paid in a run that
+    finance approved and paid, this month's approved or still in hold, one early payout
+    request, and a refund after payout that shows as a clawback."""
+    if PayoutRun.objects.exists():
+        return
+    pay.commissions_sweep(older_than=timedelta(0))  # anything the signals did not compute yet
+    this_month = timezone.now().date().replace(day=1)
+    last_second_of_last_month = datetime.combine(this_month, datetime.min.time(), tzinfo=UTC) - timedelta(seconds=1)
+    pay.commissions_approve_due(now=last_second_of_last_month)
+    run, _ = pay.payout_run_start(period=pay.previous_month(this_month), by=staff)
+    run = pay.payout_run_compute(run=run)
+    pay.payout_run_approve(run=run, by=staff)
+    pay.payouts_mark_paid(payouts=run.payouts.all(), by=staff, reference="DEMO-PAYPAL-BATCH-1")
+    pay.commissions_approve_due()
+    paid = Commission.objects.filter(status=Commission.Status.PAID).select_related("order").first()
+    if paid is not None:
+        line = paid.order_line
+        refund = shop_services.order_refund(order=paid.order, by=paid.shop.memberships.first().user,
+                                            quantities={line.pk: 1}, reason="Arrived damaged")
+        pay.commissions_apply_refund(refund_line_ids=list(refund.lines.values_list("pk", flat=True)))
+    leo = Creator.objects.get(handle="leolifts")
+    for currency, balance in pay.balances(creator=leo).items():
+        if balance >= pay.payout_minimum(currency):
+            pay.early_payout_request(creator=leo, currency=currency)
 
 
 def seed() -> list[DemoLogin]:
@@ -336,4 +365,6 @@ def seed() -> list[DemoLogin]:
         _seed_affiliates(staff, creators)
     with transaction.atomic():
         _seed_tracking()
+    with transaction.atomic():
+        _seed_payouts(staff)
     return logins
