@@ -11,8 +11,14 @@ from .redirect import ATTRIBUTION_COOKIE, read_attribution_cookie
 
 @receiver(order_placed, dispatch_uid="tracking.attribute_on_order_placed")
 def attribute_on_order_placed(sender, order, request=None, **kwargs):
-    """Read the buyer's attribution cookie now (only the request has it), attribute in a task."""
-    entries = read_attribution_cookie(request.COOKIES.get(ATTRIBUTION_COOKIE)) if request is not None else []
+    """Read the buyer's attribution cookie now (only the request has it), attribute in a task.
+
+    An order placed without a request (a script, an import) says nothing about clicks:
+    it is left for whoever placed it to attribute.
+    """
+    if request is None:
+        return
+    entries = read_attribution_cookie(request.COOKIES.get(ATTRIBUTION_COOKIE))
     if not entries:
         services.order_attribute(order=order, cookie_clicks=[])
         return

@@ -191,3 +191,14 @@ def test_reconcile_command(capsys):
                           covers_through=0, created_at=IN_LAST_MONTH)
     with pytest.raises(Exception, match="does not reconcile"):
         call_command("reconcile")
+
+
+def test_approve_commissions_command_with_a_date(earned):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("approve_commissions", "--at", (timezone.now() + timedelta(days=45)).strftime("%Y-%m-%d"),
+                 stdout=out)
+    assert "Approved 1 commission(s)." in out.getvalue()
+    with pytest.raises(Exception, match="YYYY-MM-DD"):
+        call_command("approve_commissions", "--at", "tomorrow")
