@@ -29,6 +29,7 @@ from shops.money import format_money, money_round
 from tracking.models import Conversion
 from tracking.rollups import Increment, rollup_add
 
+from .bulk import insert_commissions, insert_events
 from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
 
 logger = logging.getLogger(__name__)
@@ -64,55 +65,56 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
     Safe to call twice or concurrently (a unique constraint per order line), and cheap
     for many orders: a handful of queries for the whole batch. Returns how many were made.
     """
-    conversions = list(
+    conversions = {
+        c["order_id"]: c for c in
         Conversion.objects.filter(order_id__in=list(order_ids), outcome=Conversion.Outcome.ATTRIBUTED,
                                   order__status__in=PAYABLE_ORDER_STATUSES)
-        .select_related("order")
-    )
+        .values("order_id", "creator_id", "link_id", "link_created_at", "order__shop_id", "order__placed_at",
+                "order__paid_at", "order__currency")
+    }
     if not conversions:
         return 0
-    by_order = {c.order_id: c for c in conversions}
-    lines = list(OrderLine.objects.filter(order_id__in=by_order, commission__isnull=True)
-                 .values("pk", "order_id", "product_id", "net_amount"))
+    lines = list(OrderLine.objects.filter(order_id__in=conversions, commission__isnull=True)
+                 .values_list("pk", "order_id", "product_id", "net_amount"))
     if not lines:
         return 0
-    refunded = dict(RefundLine.objects.filter(line_id__in=[line["pk"] for line in lines])
+    refunded = dict(RefundLine.objects.filter(line_id__in=[line[0] for line in lines])
                     .values("line_id").annotate(net=Sum("net_amount")).values_list("line_id", "net"))
-    hold_days = dict(AffiliateProgram.objects.filter(shop_id__in={c.order.shop_id for c in conversions})
+    hold_days = dict(AffiliateProgram.objects.filter(shop_id__in={c["order__shop_id"] for c in conversions.values()})
                      .values_list("shop_id", "hold_days"))
-    questions = []
-    for line in lines:
-        conversion = by_order[line["order_id"]]
-        questions.append(RateQuestion(creator_id=conversion.creator_id, product_id=line["product_id"],
-                                      shop_id=conversion.order.shop_id, at=conversion.order.placed_at,
-                                      link_since=conversion.link_created_at))
+    questions = [
+        RateQuestion(creator_id=conversions[order_id]["creator_id"], product_id=product_id,
+                     shop_id=conversions[order_id]["order__shop_id"], at=conversions[order_id]["order__placed_at"],
+                     link_since=conversions[order_id]["link_created_at"])
+        for _, order_id, product_id, _ in lines
+    ]
     now = timezone.now()
     batch = uuid.uuid4()
     rows = []
-    for line, question, quote in zip(lines, questions, rates_for(questions), strict=True):
+    for (line_id, order_id, _, base), question, quote in zip(lines, questions, rates_for(questions), strict=True):
         if quote is None:
             continue  # the shop left the program before the order: nothing is owed
-        order = by_order[line["order_id"]].order
-        conversion = by_order[line["order_id"]]
-        base = line["net_amount"]
-        refunded_base = min(refunded.get(line["pk"]) or Decimal(0), base)
-        amount = commission_amount(base=base - refunded_base, rate=quote.rate, currency=order.currency)
-        paid_at = order.paid_at or now
-        rows.append(Commission(
-            order_line_id=line["pk"], order_id=order.pk, shop_id=order.shop_id, creator_id=question.creator_id,
-            link_id=conversion.link_id, currency=order.currency, base=base, refunded_base=refunded_base,
-            rate=quote.rate, rate_source=quote.source, rate_reason=quote.reason[:200], amount=amount,
-            status=Commission.Status.REVERSED if refunded_base == base else Commission.Status.PENDING,
-            hold_until=paid_at + timedelta(days=hold_days.get(order.shop_id, 30)), created_at=now, batch=batch,
-        ))
-    Commission.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
-    # Only what this call created counts: a parallel call's rows carry another batch id.
-    mine = list(Commission.objects.filter(batch=batch).values("pk", "status", "amount", "link_id", "order__placed_at"))
-    CommissionEvent.objects.bulk_create(
-        [CommissionEvent(commission_id=c["pk"], to_status=c["status"], amount_change=c["amount"],
-                         reason="Computed from the attributed order", at=now) for c in mine], batch_size=5000)
-    rollup_add(Increment(day=c["order__placed_at"].date(), link_id=c["link_id"], values={"commission": c["amount"]})
-               for c in mine)
+        conversion = conversions[order_id]
+        currency = conversion["order__currency"]
+        refunded_base = min(refunded.get(line_id) or Decimal(0), base)
+        rows.append({
+            "order_line_id": line_id, "order_id": order_id, "shop_id": question.shop_id,
+            "creator_id": question.creator_id, "link_id": conversion["link_id"], "currency": currency,
+            "base": base, "refunded_base": refunded_base, "rate": quote.rate, "rate_source": quote.source,
+            "rate_reason": quote.reason[:200],
+            "amount": commission_amount(base=base - refunded_base, rate=quote.rate, currency=currency),
+            "clawed_back": Decimal(0),
+            "status": Commission.Status.REVERSED if refunded_base == base else Commission.Status.PENDING,
+            "hold_until": (conversion["order__paid_at"] or now) + timedelta(days=hold_days.get(question.shop_id, 30)),
+            "created_at": now, "batch": batch,
+        })
+    # Only what this call created counts: a parallel call's rows are not returned.
+    mine = insert_commissions(rows)
+    insert_events([{"commission_id": c["pk"], "from_status": "", "to_status": c["status"],
+                    "amount_change": c["amount"], "reason": "Computed from the attributed order", "at": now}
+                   for c in mine])
+    rollup_add(Increment(day=conversions[c["order_id"]]["order__placed_at"].date(), link_id=c["link_id"],
+                         values={"commission": c["amount"]}) for c in mine)
     return len(mine)
 
 
