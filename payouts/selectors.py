@@ -13,13 +13,19 @@ from .services import next_month
 
 
 def earnings_summary(*, creator: Creator) -> dict[str, dict[str, Decimal]]:
-    """Per currency: pending, approved (unpaid), paid and reversed amounts."""
+    """Per currency: what is pending, approved (unpaid), paid and frozen now, and what
+    refunds and reversals took off ("reversed")."""
     summary: dict[str, dict[str, Decimal]] = {}
     rows = (Commission.objects.filter(creator=creator).values("currency", "status")
             .annotate(total=Sum(F("amount") - F("clawed_back"))))
     for row in rows:
         summary.setdefault(row["currency"], dict.fromkeys(Commission.Status.values, Decimal(0)))
         summary[row["currency"]][row["status"]] += row["total"] or Decimal(0)
+    taken = (CommissionEvent.objects.filter(commission__creator=creator, amount_change__lt=0)
+             .values("commission__currency").annotate(total=Sum("amount_change")))
+    for row in taken:
+        summary.setdefault(row["commission__currency"], dict.fromkeys(Commission.Status.values, Decimal(0)))
+        summary[row["commission__currency"]]["reversed"] = -row["total"]
     return summary
 
 

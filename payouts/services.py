@@ -377,13 +377,20 @@ def payout_run_rows(*, run: PayoutRun) -> list[list]:
     return rows
 
 
-def _commissions_paid_by(payouts) -> int:
-    """Approved commissions credited at or before each paid payout's last entry become paid."""
+def _commissions_paid_by(payouts, *, by) -> int:
+    """Approved commissions credited at or before each paid payout's last entry become paid,
+    each with its audit event."""
     credit = LedgerEntry.objects.filter(commission=OuterRef("pk"), kind=LedgerEntry.Kind.COMMISSION).values("id")[:1]
     covering = Payout.objects.filter(pk__in=[p.pk for p in payouts], creator=OuterRef("creator"),
                                      currency=OuterRef("currency"), covers_through__gte=OuterRef("credit_id"))
-    return (Commission.objects.filter(status=Commission.Status.APPROVED, creator__in={p.creator_id for p in payouts})
-            .annotate(credit_id=Subquery(credit)).filter(Exists(covering)).update(status=Commission.Status.PAID))
+    ids = list(Commission.objects.filter(status=Commission.Status.APPROVED, creator__in={p.creator_id for p in payouts})
+               .annotate(credit_id=Subquery(credit)).filter(Exists(covering)).values_list("pk", flat=True))
+    Commission.objects.filter(pk__in=ids).update(status=Commission.Status.PAID)
+    now = timezone.now()
+    CommissionEvent.objects.bulk_create(
+        [CommissionEvent(commission_id=pk, from_status=Commission.Status.APPROVED, to_status=Commission.Status.PAID,
+                         reason="Paid out", by=_by(by), at=now) for pk in ids], batch_size=5000)
+    return len(ids)
 
 
 @transaction.atomic
@@ -399,7 +406,7 @@ def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> 
     now = timezone.now()
     Payout.objects.filter(pk__in=[p.pk for p in payouts]).update(
         status=Payout.Status.PAID, paid_at=now, reference=reference[:100])
-    _commissions_paid_by(payouts)
+    _commissions_paid_by(payouts, by=by)
     for run_id in {p.run_id for p in payouts if p.run_id}:
         if not Payout.objects.filter(run_id=run_id, status=Payout.Status.PENDING).exists():
             PayoutRun.objects.filter(pk=run_id).update(status=PayoutRun.Status.PAID)

@@ -231,3 +231,38 @@ def test_bad_adjustments_are_refused(link, amount, reason):
     with pytest.raises(ValidationError):
         services.ledger_adjust(creator=link.creator, currency="USD", amount=amount, reason=reason, by=UserFactory())
     assert not LedgerEntry.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_computations_make_one_commission_per_line_and_count_it_once(link):
+    import threading
+
+    from django.db import close_old_connections
+
+    link.product.__class__.objects.filter(pk=link.product_id).update(stock=1000)
+    orders = [attributed_order(link, key=f"c{n}") for n in range(20)]  # the paid signal computes them...
+    CommissionEvent.objects.all().delete()  # ...so start again from none, three workers at once
+    Commission.objects.all().delete()
+    from tracking.models import DailyLinkStats as Stats
+
+    Stats.objects.update(commission=0)
+    barrier = threading.Barrier(3)
+    made = []
+
+    def compute():
+        close_old_connections()
+        try:
+            barrier.wait()
+            made.append(services.commissions_create_for_orders(order_ids=[o.pk for o in orders]))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=compute) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert Commission.objects.count() == 20 and sum(made) == 20
+    assert CommissionEvent.objects.count() == 20
+    assert Stats.objects.get(link=link).commission == sum(Commission.objects.values_list("amount", flat=True))
