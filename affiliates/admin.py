@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
 
 from shops.admin_actions import service_action
 
@@ -20,7 +21,7 @@ from .models import (
 
 
 @admin.register(Creator)
-class CreatorAdmin(admin.ModelAdmin):
+class CreatorAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "display_name", "status", "followers", "engagement_rate", "audience_top_country",
                     "created_at"]
     list_filter = ["status", "niches", "audience_top_country", "audience_top_age"]
@@ -32,10 +33,13 @@ class CreatorAdmin(admin.ModelAdmin):
     exclude = ["payout_account"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
-        service_action(service=services.creator_approve, description="Approve selected creators"),
-        service_action(service=services.creator_reject, description="Reject selected creators", ask_reason=True),
-        service_action(service=services.creator_suspend, description="Suspend selected creators", ask_reason=True),
-        service_action(service=services.creator_reinstate, description="Reinstate selected creators"),
+        service_action(service=services.creator_approve, description="Approve selected creators", permission="change"),
+        service_action(service=services.creator_reject, description="Reject selected creators", ask_reason=True,
+                       permission="change"),
+        service_action(service=services.creator_suspend, description="Suspend selected creators", ask_reason=True,
+                       permission="change"),
+        service_action(service=services.creator_reinstate, description="Reinstate selected creators",
+                       permission="change"),
     ]
 
 
@@ -61,7 +65,7 @@ class RateChangeInline(admin.TabularInline):
 
 
 @admin.register(AffiliateProgram)
-class AffiliateProgramAdmin(admin.ModelAdmin):
+class AffiliateProgramAdmin(SimpleHistoryAdmin):
     list_display = ["shop", "status", "default_rate", "attribution_window_days", "hold_days", "requires_approval",
                     "joined_at"]
     list_filter = ["status", "requires_approval", "all_products_open"]
@@ -84,7 +88,7 @@ class CollaborationProductInline(admin.TabularInline):
 
 
 @admin.register(Collaboration)
-class CollaborationAdmin(admin.ModelAdmin):
+class CollaborationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "status", "all_products_rate", "started_at", "ends_on", "ended_at"]
     list_filter = ["status"]
     list_select_related = ["creator", "program__shop"]
@@ -93,7 +97,8 @@ class CollaborationAdmin(admin.ModelAdmin):
     raw_id_fields = ["program", "creator"]
     readonly_fields = ["program", "creator", "status", "all_products_rate", "started_at", "ended_at", "history"]
     inlines = [CollaborationProductInline]
-    actions = [service_action(service=services.collaboration_end, description="End selected collaborations")]
+    actions = [service_action(service=services.collaboration_end, description="End selected collaborations",
+                              permission="change")]
 
 
 class InvitationProductInline(admin.TabularInline):

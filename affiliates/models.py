@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from shops.countries import COUNTRY_CHOICES
 from shops.models import Category, Product, Shop
@@ -82,6 +83,8 @@ class Creator(models.Model):
     gmv_90d = models.JSONField(default=dict, blank=True, editable=False, help_text="{currency: amount}")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["orders_90d", "gmv_90d", "payout_account"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -163,6 +166,8 @@ class AffiliateProgram(models.Model):
     )
     joined_at = models.DateTimeField()
     left_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -256,6 +261,9 @@ class Collaboration(HistoryMixin):
     ends_on = models.DateField(null=True, blank=True)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    # Named apart from HistoryMixin.history, the inbox's own list of steps.
+    audit_trail = HistoricalRecords(excluded_fields=["history"])
 
     class Meta:
         ordering = ["-started_at"]

@@ -120,6 +120,7 @@ def creator_set_status(*, creator: Creator, to: str, by: User | None = None, rea
         )
     creator.status = to
     creator.status_reason = reason
+    creator._change_reason = f"Status {to}" + (f": {reason}" if reason else "")  # kept in the history
     if to == Creator.Status.APPROVED and creator.approved_at is None:
         creator.approved_at = timezone.now()
     creator.save(update_fields=["status", "status_reason", "approved_at", "updated_at"])

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from shops.admin_actions import service_action
 from shops.exports import csv_response
@@ -32,7 +33,7 @@ _reverse.__name__ = "commission_reverse"
 
 
 @admin.register(Commission)
-class CommissionAdmin(admin.ModelAdmin):
+class CommissionAdmin(SimpleHistoryAdmin):
     list_display = ["pk", "creator", "order", "shop", "status", "amount", "clawed_back", "currency", "rate",
                     "hold_until", "created_at"]
     list_filter = ["status", "currency", "rate_source"]
@@ -123,7 +124,7 @@ class StartRunForm(forms.ModelForm):
 
 
 @admin.register(PayoutRun)
-class PayoutRunAdmin(admin.ModelAdmin):
+class PayoutRunAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "status", "progress", "total", "started_at", "approved_by", "export_link"]
     list_filter = ["status"]
     list_select_related = ["approved_by"]
@@ -189,7 +190,7 @@ _failed.__name__ = "payout_mark_failed"
 
 
 @admin.register(Payout)
-class PayoutAdmin(admin.ModelAdmin):
+class PayoutAdmin(SimpleHistoryAdmin):
     list_display = ["pk", "creator", "kind", "period", "amount", "currency", "status", "reference", "paid_at"]
     list_filter = ["status", "kind", "currency", "period"]
     list_select_related = ["creator", "run"]

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from affiliates.models import Creator
 from shops.models import Order, OrderLine, Shop
@@ -52,6 +53,8 @@ class Commission(models.Model):
     created_at = models.DateTimeField()
     # Which call made it: a batch counts in the rollups only what it created itself.
     batch = models.UUIDField(db_index=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["batch"])
 
     class Meta:
         ordering = ["-created_at"]
@@ -174,6 +177,8 @@ class PayoutRun(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
 
+    history = HistoricalRecords(excluded_fields=["done"])
+
     class Meta:
         ordering = ["-period"]
 
@@ -212,6 +217,8 @@ class Payout(models.Model):
     failure_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
     paid_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period", "creator_id"]

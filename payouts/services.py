@@ -363,6 +363,7 @@ def payout_run_approve(*, run: PayoutRun, by) -> PayoutRun:
     if run.status != PayoutRun.Status.READY:
         raise ValidationError(f"A run that is {run.get_status_display().lower()} cannot be approved.")
     run.status, run.approved_at, run.approved_by = PayoutRun.Status.APPROVED, timezone.now(), _by(by)
+    run._change_reason = "Approved by finance"
     run.save(update_fields=["status", "approved_at", "approved_by"])
     logger.info("payout run %s approved by user %s", run.period, by.pk)
     return run
@@ -404,8 +405,11 @@ def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> 
         if payout.run is not None and payout.run.status != PayoutRun.Status.APPROVED:
             raise ValidationError(f"The run of {payout} is not approved yet.")
     now = timezone.now()
-    Payout.objects.filter(pk__in=[p.pk for p in payouts]).update(
-        status=Payout.Status.PAID, paid_at=now, reference=reference[:100])
+    for payout in payouts:  # one save per payout so each keeps its history row (who, reference)
+        payout.status, payout.paid_at, payout.reference = Payout.Status.PAID, now, reference[:100]
+        payout._change_reason = f"Paid, reference {reference[:100]}"
+        payout._history_user = _by(by)
+        payout.save(update_fields=["status", "paid_at", "reference"])
     _commissions_paid_by(payouts, by=by)
     for run_id in {p.run_id for p in payouts if p.run_id}:
         if not Payout.objects.filter(run_id=run_id, status=Payout.Status.PENDING).exists():
@@ -424,6 +428,7 @@ def payout_mark_failed(*, payout: Payout, by, reason: str) -> Payout:
     if payout.status != Payout.Status.PENDING:
         raise ValidationError(f"{payout} is {payout.get_status_display().lower()}; it cannot fail now.")
     payout.status, payout.failure_reason = Payout.Status.FAILED, reason.strip()[:500]
+    payout._change_reason = f"Failed: {payout.failure_reason}"
     payout.save(update_fields=["status", "failure_reason"])
     LedgerEntry.objects.create(creator_id=payout.creator_id, currency=payout.currency,
                                kind=LedgerEntry.Kind.PAYOUT_RETURNED, amount=payout.amount, payout=payout,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_actions import service_action
@@ -13,7 +14,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Shop)
-class ShopAdmin(admin.ModelAdmin):
+class ShopAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "slug", "status", "country", "currency", "submitted_at", "created_at"]
     list_filter = ["status", "country", "currency"]
     search_fields = ["name", "slug", "legal_name", "contact_email", "memberships__user__email"]
@@ -21,10 +22,12 @@ class ShopAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "status_reason", "submitted_at", "reviewed_at", "created_at", "updated_at"]
     inlines = [MembershipInline]
     actions = [
-        service_action(service=services.shop_approve, description="Approve selected shops"),
-        service_action(service=services.shop_reject, description="Reject selected shops", ask_reason=True),
-        service_action(service=services.shop_suspend, description="Suspend selected shops", ask_reason=True),
-        service_action(service=services.shop_reinstate, description="Reinstate selected shops"),
+        service_action(service=services.shop_approve, description="Approve selected shops", permission="change"),
+        service_action(service=services.shop_reject, description="Reject selected shops", ask_reason=True,
+                       permission="change"),
+        service_action(service=services.shop_suspend, description="Suspend selected shops", ask_reason=True,
+                       permission="change"),
+        service_action(service=services.shop_reinstate, description="Reinstate selected shops", permission="change"),
     ]
 
 
@@ -51,7 +54,7 @@ class ProductImageInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SimpleHistoryAdmin):
     list_display = ["title", "shop", "category", "status", "price", "stock", "submitted_at"]
     list_filter = ["status", "kind", "category", "shop__currency"]
     list_select_related = ["shop", "category"]
@@ -62,8 +65,9 @@ class ProductAdmin(admin.ModelAdmin):
                        "created_at", "updated_at"]
     inlines = [ProductImageInline]
     actions = [
-        service_action(service=services.product_approve, description="Approve selected products"),
-        service_action(service=services.product_reject, description="Reject selected products", ask_reason=True),
+        service_action(service=services.product_approve, description="Approve selected products", permission="change"),
+        service_action(service=services.product_reject, description="Reject selected products", ask_reason=True,
+                       permission="change"),
     ]
 
 

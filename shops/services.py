@@ -87,6 +87,7 @@ def shop_set_status(*, shop: Shop, to: str, by: User | None = None, reason: str 
     now = timezone.now()
     shop.status = to
     shop.status_reason = reason
+    shop._change_reason = f"Status {to}" + (f": {reason}" if reason else "")  # kept in the history
     if to == Shop.Status.PENDING:
         shop.submitted_at = now
     else:
@@ -206,6 +207,7 @@ def product_set_status(*, product: Product, to: str, by: User | None = None, rea
     now = timezone.now()
     product.status = to
     product.status_reason = reason
+    product._change_reason = f"Status {to}" + (f": {reason}" if reason else "")  # kept in the history
     if to == Product.Status.IN_REVIEW:
         product.submitted_at = now
     if to == Product.Status.LIVE and product.published_at is None:
