@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -170,7 +169,7 @@ class PayoutRunAdmin(SimpleHistoryAdmin):
 
     def export_view(self, request, pk):
         if not self.has_approve_permission(request):
-            return TemplateResponse(request, "admin/403.html", status=403)
+            raise PermissionDenied
         run = PayoutRun.objects.get(pk=pk)
         return csv_response(f"payouts-{run.period:%Y-%m}.csv", services.payout_run_rows(run=run))
 

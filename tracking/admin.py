@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Click, Conversion, DailyLinkStats, Link
 
@@ -25,10 +26,23 @@ class LinkAdmin(ReadOnlyAdmin):
     raw_id_fields = ["creator", "product"]
 
 
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "flagged"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Any flag (bot, prefetch, burst)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(models.Q(is_bot=True) | models.Q(is_prefetch=True) | models.Q(is_burst=True))
+        return queryset
+
+
 @admin.register(Click)
 class ClickAdmin(ReadOnlyAdmin):
     list_display = ["at", "link", "ip_hash", "is_bot", "is_prefetch", "is_duplicate", "is_burst"]
-    list_filter = ["is_bot", "is_prefetch", "is_burst", "is_duplicate"]
+    list_filter = [FlaggedFilter, "is_bot", "is_prefetch", "is_burst", "is_duplicate"]
     list_select_related = ["link__creator", "link__product"]
     search_fields = ["=ip_hash", "=link__code", "=visitor_id"]
     date_hierarchy = "at"

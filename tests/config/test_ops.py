@@ -1,0 +1,119 @@
+"""The ops console: every admin page opens, changelists do not query per row, staff groups
+give least privilege, the review queues, and the audit history."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from payouts.models import PayoutRun
+from shops.models import Product
+from tests.factories import ProductFactory, UserFactory, paid_order
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+
+
+@pytest.fixture
+def superuser(client):
+    user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return user
+
+
+def test_every_admin_page_opens_for_a_superuser(client, superuser, demo):
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert client.get(changelist).status_code == 200, changelist
+        if model_admin.search_fields:
+            assert client.get(changelist, {"q": "a"}).status_code == 200, changelist
+        if model_admin.has_add_permission(type("R", (), {"user": superuser})()):
+            add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+            assert client.get(add).status_code == 200, add
+        obj = model._default_manager.first()
+        if obj is not None:
+            change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            assert client.get(change).status_code == 200, change
+            if hasattr(model_admin, "history_view"):
+                history = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+                assert client.get(history).status_code == 200, history
+
+
+BIG = ["shops_order", "shops_product", "affiliates_creator", "tracking_click", "tracking_conversion",
+       "payouts_commission", "payouts_ledgerentry", "payouts_payout", "tracking_dailylinkstats"]
+
+
+def test_big_changelists_do_not_query_per_row(client, superuser, demo):
+    def counts():
+        result = {}
+        for name in BIG:
+            with CaptureQueriesContext(connection) as queries:
+                client.get(reverse(f"admin:{name}_changelist"))
+            result[name] = len(queries)
+        return result
+
+    before = counts()
+    product = Product.objects.filter(status="live", stock__gt=20, kind="physical").first()
+    for _ in range(5):
+        paid_order((product, 1))
+    assert counts() == before
+
+
+def _staff(group):
+    user = UserFactory(is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def test_support_works_the_review_queue_but_cannot_touch_money(client, demo):
+    client.force_login(_staff("support"))
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Products in review" in index and "Payout runs" not in index
+    product = ProductFactory(status="in_review")
+    client.post(reverse("admin:shops_product_changelist"),
+                {"action": "product_approve", "_selected_action": [product.pk]})
+    product.refresh_from_db()
+    assert product.status == "live"
+    run = PayoutRun.objects.first()
+    assert client.get(reverse("admin:payouts_payoutrun_changelist")).status_code == 403
+    assert client.post(reverse("admin:payouts_payoutrun_changelist"),
+                       {"action": "payout_run_approve", "_selected_action": [run.pk]}).status_code == 403
+    assert client.get(reverse("admin:payouts_payoutrun_export", args=[run.pk])).status_code in (302, 403)
+    assert client.get(reverse("admin:payouts_payout_changelist")).status_code == 403
+
+
+def test_finance_can_run_and_pay_but_not_approve_products(client, demo):
+    finance = _staff("finance")
+    client.force_login(finance)
+    assert client.get(reverse("admin:payouts_payoutrun_changelist")).status_code == 200
+    assert client.get(reverse("admin:payouts_payoutrun_add")).status_code == 200
+    assert "Mark selected payouts paid" in client.get(reverse("admin:payouts_payout_changelist")).content.decode()
+    product = ProductFactory(status="in_review")
+    response = client.post(reverse("admin:shops_product_changelist"),
+                           {"action": "product_approve", "_selected_action": [product.pk]})
+    assert response.status_code == 403
+    product.refresh_from_db()
+    assert product.status == "in_review"
+
+
+def test_status_changes_keep_the_staff_user_and_reason_in_the_history(client, superuser):
+    product = ProductFactory(status="in_review")
+    client.post(reverse("admin:shops_product_changelist"),
+                {"action": "product_reject", "_selected_action": [product.pk], "apply": "1", "reason": "Blurry"})
+    record = product.history.order_by("-history_date").first()
+    assert (record.status, record.history_user, record.history_change_reason) == ("rejected", superuser,
+                                                                                  "Status rejected: Blurry")
+
+
+def test_non_staff_cannot_enter_ops(client):
+    client.force_login(UserFactory())
+    assert client.get(reverse("admin:index"), follow=True).status_code == 403
