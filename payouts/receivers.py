@@ -3,10 +3,10 @@
 from django.db import transaction
 from django.dispatch import receiver
 
-from shops.signals import order_cancelled, order_paid, order_refunded
+from shops.signals import order_cancelled, order_paid, order_refunded, order_review_changed
 from tracking.signals import conversion_created
 
-from . import tasks
+from . import services, tasks
 from .services import PAYABLE_ORDER_STATUSES
 
 
@@ -31,3 +31,12 @@ def commissions_on_refund(sender, order, lines, **kwargs):
 @receiver(order_cancelled, dispatch_uid="payouts.commissions_on_cancel")
 def commissions_on_cancel(sender, order, **kwargs):
     transaction.on_commit(lambda: tasks.apply_cancellation.delay(order.pk))
+
+
+@receiver(order_review_changed, dispatch_uid="payouts.commissions_follow_review")
+def commissions_follow_review(sender, order, under_review, by, reason, **kwargs):
+    """Held for review: pending commissions freeze (no approval). Released: they go on."""
+    if under_review:
+        services.commissions_freeze_for_order(order=order, by=by, reason=f"Order held for review: {reason}")
+    else:
+        services.commissions_release_for_order(order=order, by=by, reason=f"Order released: {reason}")

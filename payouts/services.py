@@ -90,6 +90,7 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
     ]
     now = timezone.now()
     batch = uuid.uuid4()
+    held = set(Order.objects.filter(pk__in=conversions, under_review=True).values_list("pk", flat=True))
     rows = []
     for (line_id, order_id, _, base), question, quote in zip(lines, questions, rates_for(questions), strict=True):
         if quote is None:
@@ -104,7 +105,8 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
             "rate_reason": quote.reason[:200],
             "amount": commission_amount(base=base - refunded_base, rate=quote.rate, currency=currency),
             "clawed_back": Decimal(0),
-            "status": Commission.Status.REVERSED if refunded_base == base else Commission.Status.PENDING,
+            "status": (Commission.Status.REVERSED if refunded_base == base else
+                       Commission.Status.FROZEN if order_id in held else Commission.Status.PENDING),
             "hold_until": (conversion["order__paid_at"] or now) + timedelta(days=hold_days.get(question.shop_id, 30)),
             "created_at": now, "batch": batch,
         })

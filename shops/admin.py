@@ -107,8 +107,15 @@ class OrderEventInline(admin.TabularInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ["number", "shop", "status", "email", "total", "currency", "refunded_total", "placed_at"]
-    list_filter = ["status", "currency"]
+    list_display = ["number", "shop", "status", "under_review", "email", "total", "currency", "refunded_total",
+                    "placed_at"]
+    list_filter = ["status", "under_review", "currency"]
+    actions = [
+        service_action(service=services.order_hold_for_review, description="Hold selected orders for fraud review",
+                       ask_reason=True, permission="change"),
+        service_action(service=services.order_release_review, description="Release selected orders from review",
+                       ask_reason=True, permission="change"),
+    ]
     list_select_related = ["shop"]
     search_fields = ["number", "email", "name", "shop__name"]
     date_hierarchy = "placed_at"
@@ -117,7 +124,7 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = [
         "shop", "number", "token", "checkout_key", "status", "buyer", "currency", "subtotal", "discount",
         "shipping", "tax", "total", "refunded_total", "payment_reference", "placed_at", "paid_at", "shipped_at",
-        "delivered_at", "cancelled_at",
+        "delivered_at", "cancelled_at", "under_review",
     ]
 
     def has_add_permission(self, request):

@@ -284,6 +284,8 @@ class Order(models.Model):
     refunded_total = models.DecimalField(**MONEY, default=Decimal("0"))
     payment_reference = models.CharField(max_length=64, blank=True)
     tracking_number = models.CharField(max_length=64, blank=True)
+    # Staff hold an order for fraud review: its commissions stop until it is released.
+    under_review = models.BooleanField(default=False, db_index=True)
     placed_at = models.DateTimeField(db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     shipped_at = models.DateTimeField(null=True, blank=True)

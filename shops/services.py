@@ -524,3 +524,30 @@ def _refund_record(*, order: Order, by: User, reason: str, quantities: dict[int,
     order.refunded_total += amount
     logger.info("order %s refunded %s %s by user %s", order.pk, amount, currency, getattr(_actor(by), "pk", None))
     return refund
+
+
+@transaction.atomic
+def order_review_set(*, order: Order, by: User, under_review: bool, reason: str) -> Order:
+    """Hold an order for fraud review, or release it, with the staff member's reason.
+    Other apps follow through the order_review_changed signal (after commit)."""
+    if not reason.strip():
+        raise ValidationError("Give the reason: it is kept in the order's history.")
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.under_review == under_review:
+        raise ValidationError("The order is already under review." if under_review
+                              else "The order is not under review.")
+    order.under_review = under_review
+    order.save(update_fields=["under_review"])
+    note = ("Held for review: " if under_review else "Released from review: ") + reason.strip()
+    _record(order, from_status=order.status, to=order.status, by=by, note=note)
+    transaction.on_commit(lambda: signals.order_review_changed.send(
+        sender=Order, order=order, under_review=under_review, by=by, reason=reason.strip()))
+    return order
+
+
+def order_hold_for_review(*, order: Order, by: User, reason: str) -> Order:
+    return order_review_set(order=order, by=by, under_review=True, reason=reason)
+
+
+def order_release_review(*, order: Order, by: User, reason: str) -> Order:
+    return order_review_set(order=order, by=by, under_review=False, reason=reason)

@@ -266,3 +266,35 @@ def test_concurrent_computations_make_one_commission_per_line_and_count_it_once(
     assert Commission.objects.count() == 20 and sum(made) == 20
     assert CommissionEvent.objects.count() == 20
     assert Stats.objects.get(link=link).commission == sum(Commission.objects.values_list("amount", flat=True))
+
+
+def test_holding_an_order_for_review_freezes_its_commissions_and_release_resumes(
+        link, client, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    order = attributed_order(link)
+    services.commissions_create_for_orders(order_ids=[order.pk])
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    url = reverse("admin:shops_order_changelist")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "order_hold_for_review", "_selected_action": [order.pk], "apply": "1",
+                          "reason": "Same card as 40 other orders"})
+    assert Commission.objects.get().status == "frozen"
+    assert services.commissions_approve_due(now=timezone.now() + timedelta(days=60)) == 0
+    with pytest.raises(ValidationError):
+        shop_services.order_hold_for_review(order=order, by=staff, reason="again")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "order_release_review", "_selected_action": [order.pk], "apply": "1",
+                          "reason": "Card owner confirmed"})
+    assert Commission.objects.get().status == "pending"
+    order.refresh_from_db()
+    assert not order.under_review
+    assert "Held for review: Same card" in " ".join(order.events.values_list("note", flat=True))
+
+
+def test_commissions_of_an_order_already_under_review_start_frozen(link):
+    order = attributed_order(link)
+    shop_services.order_hold_for_review(order=order, by=UserFactory(), reason="Suspicious")
+    services.commissions_create_for_orders(order_ids=[order.pk])
+    assert Commission.objects.get().status == "frozen"
