@@ -6,7 +6,7 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint migrate seed worker beat bench clean
+.PHONY: help install run up test lint migrate seed worker beat bench clean
 
 help: ## Show this list
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -27,6 +27,15 @@ seed: migrate ## Load the demo data (safe to repeat)
 
 run: seed ## Set up, load demo data and serve on http://127.0.0.1:8000 (no external services)
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+up: install ## Run web (gunicorn), worker and beat on DATABASE_URL and REDIS_URL; Ctrl-C stops all
+	@test -n "$$DATABASE_URL" || { echo "make up needs DATABASE_URL (postgres://...) and REDIS_URL"; exit 2; }
+	@test -n "$$REDIS_URL" || { echo "make up needs REDIS_URL (redis://...)"; exit 2; }
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "make up needs DJANGO_SECRET_KEY (see docs/deploy.md)"; exit 2; }
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
+	DJANGO_SETTINGS_MODULE=config.settings.production VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) \
+		exec $(VENV)/bin/honcho start -f Procfile
 
 test: install ## Run the test suite (PostgreSQL/Redis via DATABASE_URL/REDIS_URL when set)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
