@@ -26,6 +26,13 @@ if not REDIS_URL:
     raise ImproperlyConfigured(
         "REDIS_URL is not set. Production runs Celery and the cache on Redis, e.g. redis://127.0.0.1:6379/0."
     )
+if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"REDIS_URL must start with redis://, rediss:// or unix:// (got {REDIS_URL.split(':', 1)[0]}:...)."
+    )
+
+# One JSON object per line, with the request id or task id.
+LOGGING["handlers"]["console"]["formatter"] = "json" if env.bool("DJANGO_LOG_JSON", default=True) else "plain"  # noqa: F405
 
 # HTTPS. DJANGO_HTTPS=False only for trying the production stack on http://127.0.0.1
 # (make up); a real deployment terminates TLS in front and keeps it on.

@@ -53,3 +53,31 @@ def test_embedded_default_runs_celery_eagerly_on_sqlite():
     assert result.stdout.split() == [
         "django.db.backends.sqlite3", "True", "django.core.cache.backends.locmem.LocMemCache"
     ]
+
+
+def test_production_refuses_a_redis_url_that_is_not_one():
+    result = _load("config.settings.production", DJANGO_SECRET_KEY="x" * 50, REDIS_URL="http://127.0.0.1:6379/0")
+    assert result.returncode != 0
+    assert "REDIS_URL must start with redis://" in result.stderr
+
+
+def _verify(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SECRET_KEY", "REDIS_URL", "DATABASE_URL"}}
+    clean.update(env, DJANGO_SETTINGS_MODULE="config.settings.production", DJANGO_SECRET_KEY="x" * 50)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from config.startup import verify_services; "
+                               "verify_services()"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_an_unreachable_database_stops_production_at_start_with_a_clear_message():
+    result = _verify(DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere", REDIS_URL="redis://127.0.0.1:6379/0")
+    assert result.returncode != 0
+    assert "Cannot reach the database at 127.0.0.1:1/nowhere" in result.stderr
+
+
+def test_an_unreachable_redis_stops_production_at_start_with_a_clear_message():
+    result = _verify(DATABASE_URL="sqlite:////tmp/kinship-verify.sqlite3", REDIS_URL="redis://127.0.0.1:1/0")
+    assert result.returncode != 0
+    assert "Cannot reach Redis at REDIS_URL" in result.stderr

@@ -74,3 +74,17 @@ def test_admin_refuses_non_staff(client):
     client.force_login(UserFactory())
     response = client.get("/ops/", follow=True)
     assert response.status_code == 403
+
+
+def test_every_response_carries_a_request_id_that_logs_share(client, caplog):
+    import logging
+
+    from config.logging import ContextFilter
+
+    response = client.get(reverse("shops:feed"), HTTP_X_REQUEST_ID="abc-123")
+    assert response["X-Request-ID"] == "abc-123"
+    generated = client.get(reverse("shops:feed"), HTTP_X_REQUEST_ID="bad id with spaces\n")["X-Request-ID"]
+    assert len(generated) == 32 and " " not in generated
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "m", None, None)
+    ContextFilter().filter(record)
+    assert record.request_id == "-" and record.task_id == "-"
