@@ -5,7 +5,6 @@ from . import views_creator as views
 app_name = "creator"
 
 urlpatterns = [
-    path("", views.CreatorHomeView.as_view(), name="home"),
     path("join/", views.CreatorJoinView.as_view(), name="join"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("marketplace/", views.MarketplaceView.as_view(), name="marketplace"),

@@ -13,24 +13,12 @@ from . import selectors, services
 from .filters import MarketplaceFilter
 from .forms import ContentForm, CreatorProfileForm, MessageForm, SampleRequestForm
 from .mixins import CreatorRequiredMixin
-from .models import Invitation, SampleRequest
 from .rates import rate_for
 
 
 def _say(request, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-class CreatorHomeView(CreatorRequiredMixin, View):
-    def get(self, request):
-        creator = request.creator
-        return render(request, "affiliates/creator/home.html", {
-            "invitations": selectors.invitations_of_creator(creator=creator).filter(
-                status=Invitation.Status.PENDING)[:5],
-            "samples_due": selectors.samples_of_creator(creator=creator).filter(
-                status__in=[SampleRequest.Status.DELIVERED, SampleRequest.Status.OVERDUE]),
-        })
 
 
 class CreatorJoinView(LoginRequiredMixin, View):
@@ -61,7 +49,7 @@ class ProfileView(CreatorRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Profile saved.")
-                return redirect("creator:home")
+                return redirect("creator_home")
         creator.refresh_from_db()
         return render(request, self.template_name, {"form": form}, status=400)
 

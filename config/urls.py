@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from payouts import views as payout_views
+from payouts import views_dashboard as dashboard_views
 from tracking import views as tracking_views
 from tracking.redirect import redirect_view
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("welcome/", views.home_for_role, name="home_for_role"),
     path("accounts/", include("allauth.urls")),
+    path("seller/", dashboard_views.SellerDashboardView.as_view(), name="seller_home"),
+    path("creator/", dashboard_views.CreatorDashboardView.as_view(), name="creator_home"),
     path("seller/affiliates/", include("affiliates.urls_seller")),
     path("seller/", include("shops.urls_seller")),
     path("creator/", include("affiliates.urls_creator")),

@@ -19,9 +19,9 @@ def home_for_role(request):
     shop = shop_for_user(user=request.user)
     creator = creator_for_user(user=request.user)
     if shop and not creator:
-        return redirect("seller:home")
+        return redirect("seller_home")
     if creator and not shop:
-        return redirect("creator:home")
+        return redirect("creator_home")
     if not shop and not creator and request.user.is_staff:
         return redirect("admin:index")
     return render(request, "role_chooser.html", {"shop": shop, "creator": creator})

@@ -416,3 +416,21 @@ class OrderEvent(models.Model):
     @property
     def to_label(self) -> str:
         return Order.Status(self.to_status).label
+
+
+class ShopDailyStats(models.Model):
+    """Per shop and day: paid orders and their GMV (net of discounts, before tax and
+    shipping), less refunds. Kept by the payment and refund services; dashboards read it
+    instead of scanning orders."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="daily_stats")
+    day = models.DateField()
+    orders = models.IntegerField(default=0)
+    gmv = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "day"], name="one_shop_stats_per_day")]
+        verbose_name_plural = "shop daily stats"
+
+    def __str__(self):
+        return f"{self.shop_id} {self.day}: {self.orders} orders"

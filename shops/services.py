@@ -19,7 +19,18 @@ from django.utils import timezone
 
 from . import signals
 from .images import clean_image
-from .models import Order, OrderEvent, OrderLine, Product, ProductImage, Refund, RefundLine, Shop, ShopMembership
+from .models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductImage,
+    Refund,
+    RefundLine,
+    Shop,
+    ShopDailyStats,
+    ShopMembership,
+)
 from .money import minor_unit_error, money_round
 from .payments import get_gateway
 from .pricing import quote
@@ -361,10 +372,18 @@ def order_pay(*, order: Order, card_number: str) -> Order:
     raise CheckoutError(result.message)
 
 
+def shop_stats_add(*, shop_id: int, day, orders: int = 0, gmv: Decimal = Decimal("0")) -> None:
+    """Add to a shop's daily rollup (one upsert)."""
+    ShopDailyStats.objects.get_or_create(shop_id=shop_id, day=day)
+    ShopDailyStats.objects.filter(shop_id=shop_id, day=day).update(orders=F("orders") + orders, gmv=F("gmv") + gmv)
+
+
 @transaction.atomic
 def _order_mark_paid(*, order: Order, reference: str) -> Order:
     order = order_set_status(order=order, to=Order.Status.PAID, note=f"Payment {reference}")
     Order.objects.filter(pk=order.pk).update(payment_reference=reference)
+    shop_stats_add(shop_id=order.shop_id, day=order.placed_at.date(), orders=1,
+                   gmv=sum((line.net_amount for line in order.lines.all()), Decimal("0")))
     for line in order.lines.all():
         Product.objects.filter(pk=line.product_id).update(units_sold=F("units_sold") + line.quantity)
     order.payment_reference = reference
@@ -522,6 +541,8 @@ def _refund_record(*, order: Order, by: User, reason: str, quantities: dict[int,
     OrderLine.objects.bulk_update([r.line for r in refund_lines], ["refunded_quantity", "refunded_amount"])
     Order.objects.filter(pk=order.pk).update(refunded_total=F("refunded_total") + amount)
     order.refunded_total += amount
+    shop_stats_add(shop_id=order.shop_id, day=order.placed_at.date(),
+                   gmv=-sum((r.net_amount for r in refund_lines), Decimal("0")))
     logger.info("order %s refunded %s %s by user %s", order.pk, amount, currency, getattr(_actor(by), "pk", None))
     return refund
 

@@ -5,7 +5,6 @@ from . import views_seller as views
 app_name = "seller"
 
 urlpatterns = [
-    path("", views.SellerHomeView.as_view(), name="home"),
     path("join/", views.SellerJoinView.as_view(), name="join"),
     path("shop/", views.ShopProfileView.as_view(), name="shop_profile"),
     path("shop/submit/", views.ShopSubmitView.as_view(), name="shop_submit"),

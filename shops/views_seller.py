@@ -5,7 +5,6 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
-from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 
 from . import selectors, services
@@ -22,20 +21,13 @@ def _say(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-class SellerHomeView(SellerRequiredMixin, TemplateView):
-    template_name = "shops/seller/home.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(todo=selectors.seller_todo(shop=self.request.shop), **kwargs)
-
-
 class SellerJoinView(LoginRequiredMixin, View):
     """Add the seller role to a signed-in person (a draft shop they then complete)."""
 
     def post(self, request):
         services.seller_register(user=request.user)
         messages.success(request, "You are now a seller. Complete your shop's profile to open it.")
-        return redirect("seller:home")
+        return redirect("seller_home")
 
 
 class ShopProfileView(SellerRequiredMixin, View):
@@ -55,7 +47,7 @@ class ShopProfileView(SellerRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Shop profile saved.")
-                return redirect("seller:home")
+                return redirect("seller_home")
         shop.refresh_from_db()
         return render(request, self.template_name, {"form": form}, status=400)
 
@@ -68,7 +60,7 @@ class ShopSubmitView(SellerRequiredMixin, View):
             _say(request, exc)
         else:
             messages.success(request, "Your shop is with our team for approval.")
-        return redirect("seller:home")
+        return redirect("seller_home")
 
 
 class ProductListView(SellerRequiredMixin, View):

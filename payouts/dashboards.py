@@ -1,0 +1,214 @@
+"""The seller dashboard and the creator portal home: every figure from a daily rollup
+(shops.ShopDailyStats, tracking.DailyLinkStats) or an indexed aggregate, never a scan
+of raw clicks or orders, so a page costs the same with a month or a year of traffic.
+
+They live in payouts because they show all four apps' data and payouts is the one app
+that may read them all.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from affiliates.models import Creator, Invitation, SampleRequest
+from affiliates.selectors import seller_affiliate_todo
+from shops.models import Product, Shop, ShopDailyStats
+from shops.money import format_money
+from tracking.models import Conversion, DailyLinkStats
+from tracking.periods import Period
+from tracking.selectors import conversion_rate
+
+from .models import Commission
+from .services import balances, next_month
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+    change: float | None  # percent against the previous period; None when there is nothing to compare
+    hint: str = ""
+
+
+def _change(now, before) -> float | None:
+    now, before = now or 0, before or 0
+    if not before:
+        return None
+    return round(100 * (float(now) - float(before)) / float(before), 1)
+
+
+def _link_sums(scope: Q, period: Period) -> dict:
+    return DailyLinkStats.objects.filter(scope, day__range=(period.start, period.end)).aggregate(
+        clicks=Coalesce(Sum("clicks"), 0), unique=Coalesce(Sum("unique_clicks"), 0),
+        flagged=Coalesce(Sum("flagged_clicks"), 0), orders=Coalesce(Sum("orders"), 0),
+        gmv=Coalesce(Sum("gmv"), ZERO), commission=Coalesce(Sum("commission"), ZERO),
+    )
+
+
+def _days(period: Period) -> list:
+    return [period.start + timedelta(days=n) for n in range(period.days)]
+
+
+def _series(rows, period: Period, field: str) -> list:
+    by_day = {row["day"]: row[field] for row in rows}
+    return [float(by_day.get(day) or 0) for day in _days(period)]
+
+
+# --------------------------------------------------------------------------------------
+# Seller
+# --------------------------------------------------------------------------------------
+
+
+def _seller_sums(shop: Shop, period: Period) -> dict:
+    shop_sums = ShopDailyStats.objects.filter(shop=shop, day__range=(period.start, period.end)).aggregate(
+        orders=Coalesce(Sum("orders"), 0), gmv=Coalesce(Sum("gmv"), ZERO))
+    link = _link_sums(Q(shop=shop), period)
+    active = (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
+              .filter(Q(clicks__gt=0) | Q(orders__gt=0)).values("creator").distinct().count())
+    return {"orders": shop_sums["orders"], "gmv": shop_sums["gmv"], "affiliate_orders": link["orders"],
+            "affiliate_gmv": link["gmv"], "clicks": link["clicks"], "unique": link["unique"],
+            "commission": link["commission"], "active_creators": active}
+
+
+def seller_dashboard(*, shop: Shop, period: Period) -> dict:
+    now, before = _seller_sums(shop, period), _seller_sums(shop, period.previous())
+    currency = shop.currency or "USD"
+    share = round(100 * float(now["affiliate_gmv"]) / float(now["gmv"]), 1) if now["gmv"] else None
+    conversion, conversion_before = (conversion_rate(now["affiliate_orders"], now["unique"]),
+                                     conversion_rate(before["affiliate_orders"], before["unique"]))
+    owed = Commission.objects.filter(shop=shop).values("status").annotate(
+        total=Sum(F("amount") - F("clawed_back")))
+    owed = {row["status"]: row["total"] for row in owed}
+
+    def money(value):
+        return format_money(value, currency)
+
+    figures = [
+        Figure("GMV", money(now["gmv"]), _change(now["gmv"], before["gmv"])),
+        Figure("Affiliate GMV", money(now["affiliate_gmv"]), _change(now["affiliate_gmv"], before["affiliate_gmv"]),
+               f"{share} % of GMV" if share is not None else ""),
+        Figure("Orders", f"{now['orders']:,}", _change(now["orders"], before["orders"])),
+        Figure("Affiliate orders", f"{now['affiliate_orders']:,}",
+               _change(now["affiliate_orders"], before["affiliate_orders"])),
+        Figure("Clicks", f"{now['clicks']:,}", _change(now["clicks"], before["clicks"]),
+               f"{now['unique']:,} unique"),
+        Figure("Conversion", f"{conversion} %" if conversion is not None else "—",
+               _change(conversion, conversion_before), "affiliate orders per unique click"),
+        Figure("Commissions owed", money((owed.get("pending") or ZERO) + (owed.get("approved") or ZERO)
+                                         + (owed.get("frozen") or ZERO)), None,
+               f"{money(owed.get('pending') or ZERO)} pending, {money(owed.get('approved') or ZERO)} approved"),
+        Figure("Active creators", f"{now['active_creators']:,}", _change(now["active_creators"],
+                                                                        before["active_creators"])),
+    ]
+    shop_rows = ShopDailyStats.objects.filter(shop=shop, day__range=(period.start, period.end)).values("day", "gmv",
+                                                                                                   "orders")
+    link_rows = (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end)).values("day")
+                 .annotate(gmv=Sum("gmv"), clicks=Sum("clicks"), orders=Sum("orders")))
+    link_rows = list(link_rows)
+    chart = {
+        "labels": [day.isoformat() for day in _days(period)],
+        "gmv": _series(shop_rows, period, "gmv"), "affiliate_gmv": _series(link_rows, period, "gmv"),
+        "clicks": _series(link_rows, period, "clicks"), "orders": _series(link_rows, period, "orders"),
+        "currency": currency,
+    }
+    products = Product.objects.filter(shop=shop)
+    todo = {"products_rejected": products.filter(status=Product.Status.REJECTED).count(),
+            "products_in_review": products.filter(status=Product.Status.IN_REVIEW).count()}
+    program = getattr(shop, "affiliate_program", None)
+    if program is not None:
+        todo.update(seller_affiliate_todo(program=program))
+    return {"figures": figures, "chart": chart, "todo": todo, "currency": currency}
+
+
+def latest_affiliate_orders(*, shop: Shop, limit: int = 10):
+    commission = (Commission.objects.filter(order=OuterRef("order")).values("order")
+                  .annotate(total=Sum(F("amount") - F("clawed_back"))).values("total"))
+    return (Conversion.objects.filter(order__shop=shop, outcome=Conversion.Outcome.ATTRIBUTED)
+            .select_related("order", "creator").annotate(commission=Subquery(commission))
+            .order_by("-created_at")[:limit])
+
+
+def creator_fulfilment(*, shop: Shop, creator_ids) -> dict[int, tuple[int, int]]:
+    rows = (SampleRequest.objects.filter(program__shop=shop, creator_id__in=creator_ids)
+            .values("creator_id").annotate(done=Count("id", filter=Q(status=SampleRequest.Status.FULFILLED)),
+                                           late=Count("id", filter=Q(status=SampleRequest.Status.OVERDUE))))
+    return {row["creator_id"]: (row["done"], row["late"]) for row in rows}
+
+
+# --------------------------------------------------------------------------------------
+# Creator
+# --------------------------------------------------------------------------------------
+
+
+def creator_dashboard(*, creator: Creator, period: Period) -> dict:
+    now, before = _link_sums(Q(creator=creator), period), _link_sums(Q(creator=creator), period.previous())
+    conversion = conversion_rate(now["orders"], now["unique"])
+    by_status = {(row["currency"], row["status"]): row["total"] for row in
+                 Commission.objects.filter(creator=creator).values("currency", "status")
+                 .annotate(total=Sum(F("amount") - F("clawed_back")))}
+    currencies = sorted({currency for currency, _ in by_status})
+
+    def money_by(status):
+        return " · ".join(format_money(by_status.get((c, status)) or ZERO, c) for c in currencies) or "—"
+
+    figures = [
+        Figure("Clicks", f"{now['clicks']:,}", _change(now["clicks"], before["clicks"]), f"{now['unique']:,} unique"),
+        Figure("Orders", f"{now['orders']:,}", _change(now["orders"], before["orders"])),
+        Figure("Conversion", f"{conversion} %" if conversion is not None else "—",
+               _change(conversion, conversion_rate(before["orders"], before["unique"]))),
+        Figure("Earnings pending", money_by("pending"), None, "in the hold period"),
+        Figure("Approved", money_by("approved"), None, "to be paid in the next run"),
+        Figure("Paid", money_by("paid"), None),
+    ]
+    rows = (DailyLinkStats.objects.filter(creator=creator, day__range=(period.start, period.end)).values("day")
+            .annotate(clicks=Sum("clicks"), commission=Sum("commission")))
+    rows = list(rows)
+    chart = {"labels": [day.isoformat() for day in _days(period)], "clicks": _series(rows, period, "clicks"),
+             "earnings": _series(rows, period, "commission")}
+    top_links = (DailyLinkStats.objects.filter(creator=creator, day__range=(period.start, period.end))
+                 .values(title=F("product__title"), code=F("link__code"), currency=F("shop__currency"))
+                 .annotate(clicks=Sum("clicks"), orders=Sum("orders"), gmv=Sum("gmv"), commission=Sum("commission"))
+                 .order_by("-commission", "-clicks")[:5])
+    return {
+        "figures": figures, "chart": chart, "top_links": list(top_links),
+        "balances": balances(creator=creator), "next_payout": next_month(timezone.now().date()),
+        "invitations": Invitation.objects.filter(creator=creator, status=Invitation.Status.PENDING)
+        .select_related("program__shop").order_by("expires_at")[:5],
+        "samples_due": SampleRequest.objects.filter(
+            creator=creator, status__in=[SampleRequest.Status.DELIVERED, SampleRequest.Status.OVERDUE])
+        .select_related("product").order_by("content_due")[:5],
+    }
+
+
+# --------------------------------------------------------------------------------------
+# Staff
+# --------------------------------------------------------------------------------------
+
+
+def platform_figures(*, days: int = 30) -> list[tuple[str, str]]:
+    """The admin index's figures for the last 30 days, per currency where money."""
+    today = timezone.now().date()
+    period = Period(start=today - timedelta(days=days - 1), end=today)
+    span = {"day__range": (period.start, period.end)}
+    gmv = ShopDailyStats.objects.filter(**span).values(currency=F("shop__currency")).annotate(total=Sum("gmv"))
+    link = DailyLinkStats.objects.filter(**span).values(currency=F("shop__currency")).annotate(
+        gmv=Sum("gmv"), commission=Sum("commission"))
+    clicks = DailyLinkStats.objects.filter(**span).aggregate(clicks=Coalesce(Sum("clicks"), 0),
+                                                             flagged=Coalesce(Sum("flagged_clicks"), 0))
+    due = Commission.objects.filter(status=Commission.Status.APPROVED).values("currency").annotate(
+        total=Sum(F("amount") - F("clawed_back")))
+
+    def joined(rows, field):
+        return " · ".join(format_money(row[field] or ZERO, row["currency"]) for row in rows if row["currency"]) or "—"
+
+    return [
+        ("GMV", joined(gmv, "total")), ("Affiliate GMV", joined(link, "gmv")),
+        ("Commissions", joined(link, "commission")), ("Clicks", f"{clicks['clicks']:,}"),
+        ("Flagged clicks", f"{clicks['flagged']:,}"), ("Approved, to be paid", joined(due, "total")),
+    ]
