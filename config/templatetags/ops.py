@@ -41,3 +41,12 @@ def review_queues(context):
          lambda: PayoutRun.objects.filter(status__in=[PayoutRun.Status.READY, PayoutRun.Status.APPROVED]).count()),
     ]
     return {"queues": [(label, url, count()) for perm, label, url, count in queues if user.has_perm(perm)]}
+
+
+@register.inclusion_tag("admin/partials/platform_figures.html", takes_context=True)
+def platform_figures(context):
+    """The last 30 days of the platform, for staff who may see orders."""
+    from payouts.dashboards import platform_figures as figures
+
+    user = context["request"].user
+    return {"figures": figures() if user.has_perm("shops.view_order") else []}

@@ -1,0 +1,96 @@
+"""Both homes show figures that match an independent query of the raw rows."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Q, Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from affiliates.models import Creator
+from shops.models import Order, OrderLine, Shop
+from tests.factories import CreatorFactory, ShopMembershipFactory, UserFactory
+from tracking.models import Click, Conversion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115, PTH123
+
+
+def _value(response, label):
+    return next(f.value for f in response.context["figures"] if f.label == label)
+
+
+def test_seller_home_matches_the_raw_rows(client, demo):
+    shop = Shop.objects.get(slug="tokyo-tea")
+    client.force_login(shop.memberships.first().user)
+    response = client.get(reverse("seller_home"), {"days": 30})
+    period = response.context["period"]
+    placed = Q(placed_at__date__gte=period.start, placed_at__date__lte=period.end)
+    paid = Order.objects.filter(placed, shop=shop, paid_at__isnull=False)
+    gmv = (OrderLine.objects.filter(order__in=paid).aggregate(t=Sum("net_amount"))["t"]
+           - (paid.aggregate(r=Sum("refunds__lines__net_amount"))["r"] or 0))
+    attributed = Conversion.objects.filter(order__in=paid, outcome="attributed")
+    affiliate_gmv = OrderLine.objects.filter(order__conversion__in=attributed).aggregate(t=Sum("net_amount"))["t"]
+    clicks = Click.objects.filter(link__product__shop=shop, at__date__gte=period.start, at__date__lte=period.end)
+    assert _value(response, "GMV") == f"¥{gmv:,.0f}"
+    assert _value(response, "Orders") == f"{paid.count():,}"
+    assert _value(response, "Affiliate orders") == f"{attributed.count():,}"
+    assert _value(response, "Affiliate GMV") == f"¥{affiliate_gmv:,.0f}"
+    assert _value(response, "Clicks") == f"{clicks.count():,}"
+    assert response.context["chart"]["labels"][-1] == timezone.now().date().isoformat()
+    assert len(response.context["chart"]["gmv"]) == 30
+
+
+def test_creator_home_matches_the_raw_rows(client, demo):
+    creator = Creator.objects.get(handle="leolifts")
+    client.force_login(creator.user)
+    response = client.get(reverse("creator_home"), {"days": 90})
+    period = response.context["period"]
+    clicks = Click.objects.filter(link__creator=creator, at__date__gte=period.start, at__date__lte=period.end)
+    orders = Conversion.objects.filter(creator=creator, outcome="attributed",
+                                       order__placed_at__date__gte=period.start)
+    assert _value(response, "Clicks") == f"{clicks.count():,}"
+    assert _value(response, "Orders") == f"{orders.count():,}"
+    earned = creator.commissions.filter(status="paid").aggregate(t=Sum("amount"))["t"] or Decimal(0)
+    assert _value(response, "Paid").replace("$", "").replace(",", "") == f"{earned:.2f}"
+
+
+@pytest.mark.parametrize("params", [{"days": "9999"}, {"days": "0", "start": "2026-02-30", "end": "x"}, {"days": ""}])
+def test_homes_survive_bad_periods(client, params):
+    membership = ShopMembershipFactory()
+    client.force_login(membership.user)
+    assert client.get(reverse("seller_home"), params).status_code == 200
+    client.force_login(CreatorFactory().user)
+    assert client.get(reverse("creator_home"), params).status_code == 200
+
+
+def test_a_custom_range_and_its_comparison(client):
+    membership = ShopMembershipFactory()
+    client.force_login(membership.user)
+    start = timezone.now().date() - timedelta(days=9)
+    response = client.get(reverse("seller_home"), {"days": 0, "start": start.isoformat(),
+                                                   "end": timezone.now().date().isoformat()})
+    assert response.context["period"].days == 10
+    assert response.context["period"].previous().end == start - timedelta(days=1)
+
+
+def test_homes_need_their_role(client):
+    assert client.get(reverse("seller_home"))["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("creator_home"))["Location"].startswith(reverse("account_login"))
+    client.force_login(CreatorFactory().user)
+    assert client.get(reverse("seller_home")).status_code == 403
+    client.force_login(ShopMembershipFactory().user)
+    assert client.get(reverse("creator_home")).status_code == 403
+
+
+def test_staff_see_platform_figures(client, demo):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    html = client.get(reverse("admin:index")).content.decode()
+    assert "Last 30 days" in html and "Affiliate GMV" in html and "Flagged clicks" in html
