@@ -18,7 +18,7 @@ from affiliates.models import Creator, Invitation, SampleRequest
 from affiliates.selectors import seller_affiliate_todo
 from shops.models import Product, Shop, ShopDailyStats
 from shops.money import format_money
-from tracking.models import Conversion, DailyLinkStats
+from tracking.models import Conversion, DailyLinkStats, ShopAffiliateDaily
 from tracking.periods import Period
 from tracking.selectors import conversion_rate
 
@@ -43,8 +43,8 @@ def _change(now, before) -> float | None:
     return round(100 * (float(now) - float(before)) / float(before), 1)
 
 
-def _link_sums(scope: Q, period: Period) -> dict:
-    return DailyLinkStats.objects.filter(scope, day__range=(period.start, period.end)).aggregate(
+def _link_sums(scope: Q, period: Period, model=DailyLinkStats) -> dict:
+    return model.objects.filter(scope, day__range=(period.start, period.end)).aggregate(
         clicks=Coalesce(Sum("clicks"), 0), unique=Coalesce(Sum("unique_clicks"), 0),
         flagged=Coalesce(Sum("flagged_clicks"), 0), orders=Coalesce(Sum("orders"), 0),
         gmv=Coalesce(Sum("gmv"), ZERO), commission=Coalesce(Sum("commission"), ZERO),
@@ -68,9 +68,9 @@ def _series(rows, period: Period, field: str) -> list:
 def _seller_sums(shop: Shop, period: Period) -> dict:
     shop_sums = ShopDailyStats.objects.filter(shop=shop, day__range=(period.start, period.end)).aggregate(
         orders=Coalesce(Sum("orders"), 0), gmv=Coalesce(Sum("gmv"), ZERO))
-    link = _link_sums(Q(shop=shop), period)
+    link = _link_sums(Q(shop=shop), period, model=ShopAffiliateDaily)
     active = (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
-              .filter(Q(clicks__gt=0) | Q(orders__gt=0)).values("creator").distinct().count())
+              .values("creator").distinct().count())
     return {"orders": shop_sums["orders"], "gmv": shop_sums["gmv"], "affiliate_orders": link["orders"],
             "affiliate_gmv": link["gmv"], "clicks": link["clicks"], "unique": link["unique"],
             "commission": link["commission"], "active_creators": active}
@@ -82,8 +82,9 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
     share = round(100 * float(now["affiliate_gmv"]) / float(now["gmv"]), 1) if now["gmv"] else None
     conversion, conversion_before = (conversion_rate(now["affiliate_orders"], now["unique"]),
                                      conversion_rate(before["affiliate_orders"], before["unique"]))
-    owed = Commission.objects.filter(shop=shop).values("status").annotate(
-        total=Sum(F("amount") - F("clawed_back")))
+    owed = (Commission.objects.filter(shop=shop, status__in=[Commission.Status.PENDING, Commission.Status.APPROVED,
+                                                             Commission.Status.FROZEN])
+            .values("status").annotate(total=Sum(F("amount") - F("clawed_back"))))
     owed = {row["status"]: row["total"] for row in owed}
 
     def money(value):
@@ -108,9 +109,8 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
     ]
     shop_rows = ShopDailyStats.objects.filter(shop=shop, day__range=(period.start, period.end)).values("day", "gmv",
                                                                                                    "orders")
-    link_rows = (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end)).values("day")
-                 .annotate(gmv=Sum("gmv"), clicks=Sum("clicks"), orders=Sum("orders")))
-    link_rows = list(link_rows)
+    link_rows = list(ShopAffiliateDaily.objects.filter(shop=shop, day__range=(period.start, period.end))
+                     .values("day", "gmv", "clicks", "orders"))
     chart = {
         "labels": [day.isoformat() for day in _days(period)],
         "gmv": _series(shop_rows, period, "gmv"), "affiliate_gmv": _series(link_rows, period, "gmv"),

@@ -62,6 +62,8 @@ class Commission(models.Model):
             models.Index(fields=["status", "hold_until"], name="commission_due"),
             models.Index(fields=["creator", "status"], name="commission_creator_status"),
             models.Index(fields=["shop", "created_at"], name="commission_shop_created"),
+            # "Commissions owed" sums these without reading the table (PostgreSQL covering index).
+            models.Index(fields=["shop", "status"], include=["amount", "clawed_back"], name="commission_shop_owed"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gte=0) & Q(amount__lte=models.F("base")),

@@ -7,6 +7,7 @@ from django.views import View
 from affiliates.mixins import CreatorRequiredMixin
 from shops.mixins import SellerRequiredMixin
 from shops.selectors import seller_todo
+from tracking.models import ProductAffiliateDaily
 from tracking.periods import period_from
 from tracking.selectors import stats_grouped
 
@@ -19,8 +20,8 @@ class SellerDashboardView(SellerRequiredMixin, View):
         shop = request.shop
         data = dashboards.seller_dashboard(shop=shop, period=period)
         data["todo"].update(seller_todo(shop=shop))
-        top_products = list(stats_grouped(scope=Q(shop=shop), period=period,
-                                          group_by={"title": "product__title"})[:5])
+        top_products = list(stats_grouped(scope=Q(shop=shop), period=period, group_by={"title": "product__title"},
+                                          model=ProductAffiliateDaily)[:5])
         top_creators = list(stats_grouped(scope=Q(shop=shop), period=period,
                                           group_by={"handle": "creator__handle", "creator_pk": "creator_id"})[:5])
         fulfilment = dashboards.creator_fulfilment(shop=shop, creator_ids=[row["creator_pk"] for row in top_creators])

@@ -294,7 +294,10 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-placed_at"]
-        indexes = [models.Index(fields=["shop", "-placed_at"], name="order_shop_placed")]
+        indexes = [
+            models.Index(fields=["shop", "-placed_at"], name="order_shop_placed"),
+            models.Index(fields=["shop", "status"], name="order_shop_status"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
             models.CheckConstraint(condition=Q(refunded_total__lte=models.F("total")), name="order_refund_le_total"),

@@ -91,7 +91,10 @@ class Conversion(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["creator", "outcome"], name="conversion_creator_outcome")]
+        indexes = [
+            models.Index(fields=["creator", "outcome"], name="conversion_creator_outcome"),
+            models.Index(fields=["-created_at"], name="conversion_latest"),
+        ]
 
     def __str__(self):
         return f"{self.order}: {self.get_outcome_display()}"
@@ -129,3 +132,48 @@ class DailyLinkStats(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.link_id}: {self.clicks} clicks, {self.orders} orders"
+
+
+class _Counters(models.Model):
+    clicks = models.PositiveIntegerField(default=0)
+    unique_clicks = models.PositiveIntegerField(default=0)
+    flagged_clicks = models.PositiveIntegerField(default=0)
+    orders = models.PositiveIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)
+    gmv = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    commission = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        abstract = True
+
+
+class ShopAffiliateDaily(_Counters):
+    """DailyLinkStats summed per shop and day: a shop's headline figures and charts read a
+    row per day, however many creators and links it has."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "day"], name="one_shop_affiliate_row_per_day")]
+        verbose_name_plural = "shop affiliate daily stats"
+
+    def __str__(self):
+        return f"{self.shop_id} {self.day}"
+
+
+class ProductAffiliateDaily(_Counters):
+    """DailyLinkStats summed per product and day: the product table reads a row per product
+    and day, however many creators promote it."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["product", "day"], name="one_product_affiliate_row_per_day")]
+        indexes = [models.Index(fields=["shop", "day"], name="product_daily_shop_day")]
+        verbose_name_plural = "product affiliate daily stats"
+
+    def __str__(self):
+        return f"{self.product_id} {self.day}"

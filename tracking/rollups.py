@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from .models import DailyLinkStats, Link
+from .models import DailyLinkStats, Link, ProductAffiliateDaily, ShopAffiliateDaily
 
 COUNTERS = ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission")
 
@@ -45,12 +45,32 @@ def rollup_add(increments: Iterable[Increment]) -> int:
     placeholders = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT (day, link_id) DO UPDATE SET {updates}"  # noqa: E501, S608
     params = []
+    by_shop: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    by_product: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for (day, link_id), values in sorted(merged.items()):
         link = links[link_id]
-        params.append((
-            day, link_id, link["product__shop_id"], link["product_id"], link["creator_id"],
-            *(Decimal(values[name]) if name in ("gmv", "commission") else int(values[name]) for name in COUNTERS),
-        ))
+        params.append((day, link_id, link["product__shop_id"], link["product_id"], link["creator_id"],
+                       *_typed(values)))
+        for coarse in (by_shop[(day, link["product__shop_id"])],
+                       by_product[(day, link["product__shop_id"], link["product_id"])]):
+            for name in COUNTERS:
+                coarse[name] += values[name]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+        cursor.executemany(_upsert(ShopAffiliateDaily, ("day", "shop_id"), "(shop_id, day)"),
+                           [(day, shop, *_typed(v)) for (day, shop), v in sorted(by_shop.items())])
+        cursor.executemany(_upsert(ProductAffiliateDaily, ("day", "shop_id", "product_id"), "(product_id, day)"),
+                           [(day, shop, product, *_typed(v)) for (day, shop, product), v in sorted(by_product.items())])
     return len(params)
+
+
+def _typed(values: dict) -> tuple:
+    return tuple(Decimal(values[name]) if name in ("gmv", "commission") else int(values[name]) for name in COUNTERS)
+
+
+def _upsert(model, keys: tuple[str, ...], conflict: str) -> str:
+    table = model._meta.db_table
+    columns = (*keys, *COUNTERS)
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
+    placeholders = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT {conflict} DO UPDATE SET {updates}"  # noqa: E501, S608

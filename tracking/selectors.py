@@ -9,11 +9,12 @@ SUMS = {name: Sum(name) for name in
         ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission")}
 
 
-def stats_grouped(*, scope: Q, group_by: dict[str, str], period: Period) -> QuerySet:
+def stats_grouped(*, scope: Q, group_by: dict[str, str], period: Period, model=DailyLinkStats) -> QuerySet:
     """Rollups inside `scope` for the period, summed per group; `group_by` maps output
-    names to fields (for example {"product_title": "product__title"})."""
+    names to fields (for example {"product_title": "product__title"}). Per-product
+    figures read ProductAffiliateDaily (`model=`), a row per product and day."""
     return (
-        DailyLinkStats.objects.filter(scope, day__range=(period.start, period.end))
+        model.objects.filter(scope, day__range=(period.start, period.end))
         .values(**{name: F(field) for name, field in group_by.items()})
         .annotate(**SUMS)
         .order_by("-gmv", "-clicks")

@@ -14,6 +14,7 @@ from affiliates.selectors import marketplace_products, showcase_of
 from affiliates.views_seller import ProgramRequiredMixin
 
 from . import selectors, services
+from .models import ProductAffiliateDaily
 from .periods import period_from
 from .tables import CreatorStatsTable, LinkStatsTable, ProductStatsTable
 
@@ -58,27 +59,26 @@ class CreatorLinksView(CreatorRequiredMixin, View):
 
 
 class SellerPerformanceView(ProgramRequiredMixin, View):
-    """Clicks, unique clicks, orders, conversion and GMV by product and by creator."""
+    """Clicks, unique clicks, orders, conversion and GMV by product (the default tab) or by
+    creator (?by=creator); each tab computes only its own table."""
 
     def get(self, request):
         form, period = period_from(request)
-        scope = Q(shop=request.shop)
+        by_creator = request.GET.get("by") == "creator"
         currency = request.shop.currency
-        by_product = [{**row, "currency": currency} for row in selectors.stats_grouped(
-            scope=scope, period=period, group_by={"product_title": "product__title"})]
-        by_creator = [{**row, "currency": currency} for row in selectors.stats_grouped(
-            scope=scope, period=period, group_by={"creator_handle": "creator__handle"})]
-        products = ProductStatsTable(by_product, prefix="p-")
-        creators = CreatorStatsTable(by_creator, prefix="c-")
-        export = request.GET.get("export")
-        if export == "products":
-            return products.as_csv("performance-by-product.csv")
-        if export == "creators":
-            return creators.as_csv("performance-by-creator.csv")
-        RequestConfig(request, paginate={"per_page": 25}).configure(products)
-        RequestConfig(request, paginate={"per_page": 25}).configure(creators)
+        if by_creator:
+            rows = selectors.stats_grouped(scope=Q(shop=request.shop), period=period,
+                                           group_by={"creator_handle": "creator__handle"})
+            table = CreatorStatsTable([{**row, "currency": currency} for row in rows])
+        else:
+            rows = selectors.stats_grouped(scope=Q(shop=request.shop), period=period,
+                                           group_by={"product_title": "product__title"}, model=ProductAffiliateDaily)
+            table = ProductStatsTable([{**row, "currency": currency} for row in rows])
+        if request.GET.get("export") == "csv":
+            return table.as_csv(f"performance-by-{'creator' if by_creator else 'product'}.csv")
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)
         return render(request, "tracking/seller_performance.html",
-                      {"products": products, "creators": creators, "form": form, "period": period})
+                      {"table": table, "by_creator": by_creator, "form": form, "period": period})
 
 
 def showcase(request, handle):

@@ -86,12 +86,13 @@ def test_seller_performance_by_product_and_creator(client):
     seller = ShopMembershipFactory(shop=link.product.shop).user
     client.force_login(seller)
     response = client.get(reverse("seller_performance"), {"days": 7})
-    products = list(response.context["products"].data)
+    products = list(response.context["table"].data)
     assert [(r["product_title"], r["clicks"], r["unique_clicks"], r["orders"], r["gmv"]) for r in products] == [
         (link.product.title, 14, 12, 3, Decimal("70.00"))]
-    creators = {r["creator_handle"]: r["orders"] for r in response.context["creators"].data}
+    by_creator = client.get(reverse("seller_performance"), {"days": 7, "by": "creator"})
+    creators = {r["creator_handle"]: r["orders"] for r in by_creator.context["table"].data}
     assert creators == {link.creator.handle: 2, other.creator.handle: 1}
-    csv = b"".join(client.get(reverse("seller_performance"), {"days": 7, "export": "products"}).streaming_content)
+    csv = b"".join(client.get(reverse("seller_performance"), {"days": 7, "export": "csv"}).streaming_content)
     assert b"25.0 %" not in csv and b"70.00" in csv
 
 
