@@ -45,10 +45,11 @@ SELECT id, username, username, '', '', '', 0, 0, 0, '', 0, 0, '', 'paypal', emai
 FROM auth_user WHERE username LIKE 'c%%';
 INSERT INTO tracking_link (creator_id, product_id, code, created_at)
 SELECT c.id, p.id, 'L' || c.id, now() - interval '300 days' FROM affiliates_creator c, shops_product p;
-INSERT INTO shops_order (shop_id, number, token, checkout_key, status, email, name, address_line1, address_line2,
-  city, postal_code, country, currency, subtotal, discount, shipping, tax, total, refunded_total, payment_reference,
-  tracking_number, placed_at, paid_at)
-SELECT s.id, 'B' || g, 'tok' || g, 'key' || g, 'paid', 'buyer' || g || '@example.net', 'Buyer', '', '', '', '', '',
+INSERT INTO shops_order (shop_id, number, token, checkout_key, status, under_review, email, name, address_line1,
+  address_line2, city, postal_code, country, currency, subtotal, discount, shipping, tax, total, refunded_total,
+  payment_reference, tracking_number, placed_at, paid_at)
+SELECT s.id, 'B' || g, 'tok' || g, 'key' || g, 'paid', false, 'buyer' || g || '@example.net', 'Buyer', '', '', '', '',
+  '',
   'USD', 1000, 0, 0, 0, 1000, 0, 'bench', '', now() - interval '60 days', now() - interval '60 days'
 FROM shops_shop s, generate_series(1, %(orders)s) g;
 INSERT INTO shops_orderline (order_id, product_id, title, kind, unit_price, quantity, discount, net_amount, tax,
@@ -126,8 +127,10 @@ print(f"{start:.3f}")
 def psql(env: dict, sql: str) -> None:
     import subprocess
 
-    subprocess.run(["psql", env["DATABASE_URL"], "-q", "-v", "ON_ERROR_STOP=1"], input=sql, text=True, check=True,
-                   capture_output=True)
+    result = subprocess.run(["psql", env["DATABASE_URL"], "-q", "-v", "ON_ERROR_STOP=1"], input=sql, text=True,
+                            capture_output=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"seeding failed: {result.stderr[-2000:]}")
 
 
 def count_commissions(env: dict) -> int:

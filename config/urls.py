@@ -24,6 +24,7 @@ urlpatterns = [
     path("creator/links/", include("tracking.urls_creator")),
     path("creator/earnings/", include("payouts.urls_creator")),
     path("seller/affiliates/statements/", payout_views.SellerStatementView.as_view(), name="seller_statement"),
+    path("seller/affiliates/orders/", dashboard_views.AffiliateOrdersView.as_view(), name="seller_affiliate_orders"),
     path("seller/affiliates/performance/", tracking_views.SellerPerformanceView.as_view(), name="seller_performance"),
     path("@<str:handle>/", tracking_views.showcase, name="showcase"),
     path(settings.ADMIN_URL, admin.site.urls),

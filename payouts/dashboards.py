@@ -126,12 +126,17 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
     return {"figures": figures, "chart": chart, "todo": todo, "currency": currency}
 
 
-def latest_affiliate_orders(*, shop: Shop, limit: int = 10):
+def affiliate_orders(*, shop: Shop):
+    """The shop's attributed orders, newest first, each with its commission."""
     commission = (Commission.objects.filter(order=OuterRef("order")).values("order")
                   .annotate(total=Sum(F("amount") - F("clawed_back"))).values("total"))
     return (Conversion.objects.filter(order__shop=shop, outcome=Conversion.Outcome.ATTRIBUTED)
             .select_related("order", "creator").annotate(commission=Subquery(commission))
-            .order_by("-created_at")[:limit])
+            .order_by("-created_at"))
+
+
+def latest_affiliate_orders(*, shop: Shop, limit: int = 10):
+    return affiliate_orders(shop=shop)[:limit]
 
 
 def creator_fulfilment(*, shop: Shop, creator_ids) -> dict[int, tuple[int, int]]:

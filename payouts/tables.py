@@ -30,3 +30,31 @@ class CommissionTable(BaseTable):
 
     def value_amount(self, record):
         return f"{record.amount - record.clawed_back} {record.currency}"
+
+
+class AffiliateOrderTable(BaseTable):
+    """A shop's attributed orders: who brought them and what they earned."""
+
+    created_at = tables.DateTimeColumn(verbose_name="Date", format="Y-m-d H:i")
+    order = tables.Column(accessor="order__number", verbose_name="Order",
+                          linkify=("seller:order_detail", {"pk": tables.A("order_id")}))
+    creator = tables.Column(accessor="creator__handle", verbose_name="Creator")
+    total = tables.Column(accessor="order__total", verbose_name="Order total")
+    commission = tables.Column(verbose_name="Commission", orderable=False)
+    status = tables.Column(accessor="order__status", verbose_name="Order status")
+
+    class Meta(BaseTable.Meta):
+        fields = ["created_at", "order", "creator", "total", "commission", "status"]
+        order_by = "-created_at"
+
+    def render_creator(self, value):
+        return f"@{value}"
+
+    def render_total(self, record):
+        return format_money(record.order.total, record.order.currency)
+
+    def render_commission(self, record):
+        return format_money(record.commission or 0, record.order.currency)
+
+    def value_commission(self, record):
+        return str(record.commission or 0)

@@ -4,7 +4,19 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .admin_actions import service_action
-from .models import Category, Order, OrderEvent, OrderLine, Product, ProductImage, Refund, Shop, ShopMembership
+from .models import (
+    Category,
+    Order,
+    OrderEvent,
+    OrderLine,
+    Product,
+    ProductImage,
+    Refund,
+    RefundLine,
+    Shop,
+    ShopDailyStats,
+    ShopMembership,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -128,6 +140,54 @@ class OrderAdmin(admin.ModelAdmin):
     ]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RefundLineInline(admin.TabularInline):
+    model = RefundLine
+    extra = 0
+    can_delete = False
+    fields = ["line", "quantity", "net_amount", "tax"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    """Refunds are made from the seller's order page; here staff look them up."""
+
+    list_display = ["order", "amount", "reason", "created_by", "created_at"]
+    list_select_related = ["order", "created_by"]
+    search_fields = ["order__number", "reason"]
+    date_hierarchy = "created_at"
+    inlines = [RefundLineInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ShopDailyStats)
+class ShopDailyStatsAdmin(admin.ModelAdmin):
+    list_display = ["day", "shop", "orders", "gmv"]
+    list_select_related = ["shop"]
+    search_fields = ["shop__name"]
+    date_hierarchy = "day"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from .models import Click, Conversion, DailyLinkStats, Link
+from .models import Click, Conversion, DailyLinkStats, Link, ProductAffiliateDaily, ShopAffiliateDaily
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -64,5 +64,22 @@ class DailyLinkStatsAdmin(ReadOnlyAdmin):
                     "gmv", "commission"]
     list_select_related = ["link__creator", "link__product", "creator", "product"]
     search_fields = ["=link__code", "creator__handle", "product__title"]
+    date_hierarchy = "day"
+    show_full_result_count = False
+
+
+@admin.register(ShopAffiliateDaily)
+class ShopAffiliateDailyAdmin(ReadOnlyAdmin):
+    list_display = ["day", "shop", "clicks", "unique_clicks", "flagged_clicks", "orders", "gmv", "commission"]
+    list_select_related = ["shop"]
+    search_fields = ["shop__name"]
+    date_hierarchy = "day"
+
+
+@admin.register(ProductAffiliateDaily)
+class ProductAffiliateDailyAdmin(ReadOnlyAdmin):
+    list_display = ["day", "product", "shop", "clicks", "unique_clicks", "orders", "gmv", "commission"]
+    list_select_related = ["product", "shop"]
+    search_fields = ["product__title", "shop__name"]
     date_hierarchy = "day"
     show_full_result_count = False

@@ -94,3 +94,20 @@ def test_staff_see_platform_figures(client, demo):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     html = client.get(reverse("admin:index")).content.decode()
     assert "Last 30 days" in html and "Affiliate GMV" in html and "Flagged clicks" in html
+
+
+def test_affiliate_orders_table_filters_exports_and_is_private(client, demo):
+    shop = Shop.objects.get(slug="north-knits")
+    client.force_login(shop.memberships.first().user)
+    url = reverse("seller_affiliate_orders")
+    rows = list(client.get(url).context["table"].data)
+    assert rows and {row.order.shop_id for row in rows} == {shop.pk}
+    only_leo = client.get(url, {"creator": "leolifts"}).context["table"].data
+    assert {row.creator.handle for row in only_leo} == {"leolifts"}
+    assert client.get(url, {"placed_from": "nonsense"}).status_code == 200
+    csv = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode()
+    assert csv.startswith("Date,Order,Creator") and "@leolifts" in csv
+    client.force_login(Shop.objects.get(slug="tokyo-tea").memberships.first().user)
+    assert {row.order.shop.slug for row in client.get(url).context["table"].data} == {"tokyo-tea"}
+    client.force_login(CreatorFactory().user)
+    assert client.get(url).status_code == 403
