@@ -24,6 +24,7 @@ from affiliates.models import AffiliateProgram, Collaboration, Creator, OpenProd
 from payouts import services as pay
 from payouts.models import Commission, PayoutRun
 from shops import services as shop_services
+from shops.categories import ensure_starter_categories
 from shops.models import Category, Order, Product, Shop
 from tracking import services as track_services
 from tracking.clicks import ClickData, clicks_store
@@ -341,6 +342,7 @@ def _seed_payouts(staff) -> None:
 
 
 def seed() -> list[DemoLogin]:
+    ensure_starter_categories(Category)  # made by a migration; here too for databases that were flushed
     logins = [DemoLogin("ops@example.com", "staff (superuser): /ops/")]
     staff = _user("ops@example.com", staff=True)
 
