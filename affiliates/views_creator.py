@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
+from shops.mixins import say_errors
 from shops.models import Product
 
 from . import selectors, services
@@ -14,11 +15,6 @@ from .filters import MarketplaceFilter
 from .forms import ContentForm, CreatorProfileForm, MessageForm, SampleRequestForm
 from .mixins import CreatorRequiredMixin
 from .rates import rate_for
-
-
-def _say(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 class CreatorJoinView(LoginRequiredMixin, View):
@@ -91,12 +87,12 @@ class ApplyView(CreatorRequiredMixin, View):
                     creator=request.creator, program=product.shop.affiliate_program,
                     product=None if whole_shop else product, message=form.cleaned_data["message"])
             except ValidationError as exc:
-                _say(request, exc)
+                say_errors(request, exc)
             else:
                 messages.success(request, "Approved: you can promote it now." if application.status == "approved"
                                  else "Application sent. The seller will answer in your inbox.")
         else:
-            _say(request, ValidationError(form.errors["message"]))
+            say_errors(request, ValidationError(form.errors["message"]))
         return redirect("creator:marketplace_product", pk=product.pk)
 
 
@@ -143,7 +139,7 @@ class InvitationAnswerView(CreatorRequiredMixin, View):
                 services.invitation_decline(invitation=invitation, by=request.user)
                 messages.success(request, "Invitation declined.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("creator:inbox")
 
 
@@ -154,7 +150,7 @@ class ApplicationWithdrawView(CreatorRequiredMixin, View):
             services.application_withdraw(application=application, by=request.user)
             messages.success(request, "Application withdrawn.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("creator:inbox")
 
 
@@ -173,7 +169,7 @@ class SampleUpdateView(CreatorRequiredMixin, View):
                                              content_url=form.cleaned_data["content_url"])
                 messages.success(request, "Thanks: the seller can see your post.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("creator:inbox")
 
 
@@ -190,7 +186,7 @@ class ShowcaseAddView(CreatorRequiredMixin, View):
             services.showcase_add(creator=request.creator, product=product)
             messages.success(request, f"{product.title} is on your showcase.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("creator:marketplace_product", pk=pk)
 
 

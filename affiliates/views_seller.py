@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django_tables2 import RequestConfig
 
-from shops.mixins import SellerRequiredMixin
+from shops.mixins import SellerRequiredMixin, say_errors
 from shops.models import Product
 
 from . import selectors, services
@@ -14,11 +14,6 @@ from .filters import CreatorFilter, SampleFilter
 from .forms import InvitationForm, MessageForm, OpenProductsForm, ProgramForm, ReasonForm, TrackingForm
 from .models import Application, OpenProduct
 from .tables import CreatorTable, SampleTable
-
-
-def _say(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 class ProgramRequiredMixin(SellerRequiredMixin):
@@ -82,7 +77,7 @@ class ProgramLeaveView(SellerRequiredMixin, View):
         try:
             services.program_leave(program=program, by=request.user)
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         else:
             messages.success(request, "You left the affiliate program. Commissions already earned are still paid.")
         return redirect("affiliates_seller:program")
@@ -195,7 +190,7 @@ class InvitationWithdrawView(ProgramRequiredMixin, View):
             services.invitation_withdraw(invitation=invitation, by=request.user)
             messages.success(request, "Invitation withdrawn.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("affiliates_seller:invitations")
 
 
@@ -206,7 +201,7 @@ class CollaborationEndView(ProgramRequiredMixin, View):
             services.collaboration_end(collaboration=collaboration, by=request.user)
             messages.success(request, f"Collaboration with {collaboration.creator} ended.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("affiliates_seller:invitations")
 
 
@@ -225,7 +220,7 @@ class ApplicationDecideView(ProgramRequiredMixin, View):
         application = get_object_or_404(selectors.applications_of_program(program=request.program), pk=pk)
         form = MessageForm(request.POST)
         if not form.is_valid():
-            _say(request, ValidationError(form.errors["message"]))
+            say_errors(request, ValidationError(form.errors["message"]))
             return redirect("affiliates_seller:applications")
         try:
             if decision == "approve":
@@ -238,7 +233,7 @@ class ApplicationDecideView(ProgramRequiredMixin, View):
                                              message=form.cleaned_data["message"])
                 messages.success(request, "Application declined.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("affiliates_seller:applications")
 
 
@@ -276,5 +271,5 @@ class SampleActionView(ProgramRequiredMixin, View):
                 raise ValidationError("Unknown action.")
             messages.success(request, f"Sample request for {sample.product}: {sample.get_status_display().lower()}.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("affiliates_seller:samples")

@@ -1,6 +1,8 @@
 """View mixins for role areas. Other apps build their own role mixins on RoleRequiredMixin."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 from . import selectors
@@ -41,3 +43,9 @@ class SellerRequiredMixin(RoleRequiredMixin):
 
     def get_role_profile(self, request):
         return selectors.shop_for_user(user=request.user)
+
+
+def say_errors(request, exc: ValidationError) -> None:
+    """Show a service's refusal to the person, one message per reason."""
+    for message in exc.messages:
+        messages.error(request, message)

@@ -10,15 +10,10 @@ from django_tables2 import RequestConfig
 from . import selectors, services
 from .filters import OrderFilter, SellerProductFilter
 from .forms import ProductForm, ReasonForm, RefundForm, ShipForm, ShopProfileForm
-from .mixins import SellerRequiredMixin
+from .mixins import SellerRequiredMixin, say_errors
 from .models import Order, Product
 from .money import format_money
 from .tables import OrderTable, ProductTable
-
-
-def _say(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 class SellerJoinView(LoginRequiredMixin, View):
@@ -57,7 +52,7 @@ class ShopSubmitView(SellerRequiredMixin, View):
         try:
             services.shop_submit(shop=request.shop, by=request.user)
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         else:
             messages.success(request, "Your shop is with our team for approval.")
         return redirect("seller_home")
@@ -148,7 +143,7 @@ class ProductActionView(SellerRequiredMixin, View):
         try:
             service(product=product, by=request.user)
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         else:
             messages.success(request, success)
         return redirect("seller:product_edit", pk=pk)
@@ -211,5 +206,5 @@ class OrderDetailView(SellerRequiredMixin, View):
             else:
                 messages.error(request, "Unknown action.")
         except ValidationError as exc:
-            _say(request, exc)
+            say_errors(request, exc)
         return redirect("seller:order_detail", pk=order.pk)
