@@ -143,6 +143,14 @@ CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_DEFAULT_QUEUE", default="default")
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With acks_late, a task whose worker died is delivered again once this many seconds have
+# passed (Redis transport). Longer than the longest task; every task is idempotent.
+# Workers look for such abandoned tasks every 10 seconds (kombu's default is 100).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 # Click ingestion has its own queue, so long commission or payout work never delays it.
 CELERY_TASK_ROUTES = {
     "tracking.tasks.flush_clicks": {"queue": "clicks"},
