@@ -22,7 +22,6 @@ from datetime import UTC, datetime, timedelta
 import redis
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from .models import Click
 from .rollups import Increment, rollup_add
@@ -247,11 +246,3 @@ def flush_clicks(*, consumer: str = "flusher", max_batches: int = 50, reclaim_af
             lock.release()
     return stored
 
-
-def stream_length() -> int:
-    client = redis_client()
-    return client.xlen(settings.TRACKING_STREAM) if client is not None else 0
-
-
-def now_epoch() -> float:
-    return timezone.now().timestamp()
