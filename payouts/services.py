@@ -36,6 +36,19 @@ logger = logging.getLogger(__name__)
 PAYABLE_ORDER_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.REFUNDED)
 
 
+def sources(model, to: str) -> list[str]:
+    """The statuses a row may leave for `to`, read from the model's TRANSITIONS table.
+    Bulk moves filter on these, so they follow the table just as single moves do."""
+    return [start for start, targets in model.TRANSITIONS.items() if to in targets]
+
+
+def check_move(obj, to: str) -> None:
+    """Refuse a single move its model's TRANSITIONS table does not allow."""
+    if to not in type(obj).TRANSITIONS.get(obj.status, set()):
+        raise ValidationError(f"{obj} is {obj.get_status_display().lower()}; "
+                              f"it cannot become {type(obj).Status(to).label.lower()}.")
+
+
 def commission_amount(*, base: Decimal, rate: Decimal, currency: str) -> Decimal:
     """The one commission formula: base x rate %, rounded once, half-up, to the minor unit."""
     return money_round(base * rate / Decimal(100), currency)
@@ -146,8 +159,8 @@ def commissions_approve_due(*, now: datetime | None = None, chunk: int = 10_000)
     while True:
         with transaction.atomic():
             due = list(Commission.objects.select_for_update(**_skip_locked())
-                       .filter(status=Commission.Status.PENDING, hold_until__lte=now)
-                       .values_list("pk", "creator_id", "currency", "amount")[:chunk])
+                       .filter(status__in=sources(Commission, Commission.Status.APPROVED), hold_until__lte=now)
+                       .values_list("pk", "creator_id", "currency", "amount", "status")[:chunk])
             if not due:
                 return approved
             ids = [row[0] for row in due]
@@ -155,11 +168,11 @@ def commissions_approve_due(*, now: datetime | None = None, chunk: int = 10_000)
             LedgerEntry.objects.bulk_create(
                 [LedgerEntry(creator_id=creator_id, currency=currency, kind=LedgerEntry.Kind.COMMISSION,
                              amount=amount, commission_id=pk, created_at=now, note="Hold period over")
-                 for pk, creator_id, currency, amount in due], batch_size=5000)
+                 for pk, creator_id, currency, amount, _ in due], batch_size=5000)
             CommissionEvent.objects.bulk_create(
-                [CommissionEvent(commission_id=pk, from_status=Commission.Status.PENDING,
-                                 to_status=Commission.Status.APPROVED, reason="Hold period over", at=now)
-                 for pk in ids], batch_size=5000)
+                [CommissionEvent(commission_id=pk, from_status=status, to_status=Commission.Status.APPROVED,
+                                 reason="Hold period over", at=now)
+                 for pk, *_, status in due], batch_size=5000)
         approved += len(due)
         logger.info("approved %s commissions", len(due))
 
@@ -244,20 +257,22 @@ def commission_reverse(*, commission: Commission, by, reason: str) -> Commission
 def commissions_freeze_for_order(*, order: Order, by, reason: str = "Order under review") -> int:
     """Order under fraud review: its pending commissions stop (no approval) until released."""
     frozen = 0
-    for commission in Commission.objects.select_for_update().filter(order=order, status=Commission.Status.PENDING):
+    movable = sources(Commission, Commission.Status.FROZEN)
+    for commission in Commission.objects.select_for_update().filter(order=order, status__in=movable):
         _event(commission, to=Commission.Status.FROZEN, reason=reason, by=by)
         frozen += 1
-    Commission.objects.filter(order=order, status=Commission.Status.PENDING).update(status=Commission.Status.FROZEN)
+    Commission.objects.filter(order=order, status__in=movable).update(status=Commission.Status.FROZEN)
     return frozen
 
 
 @transaction.atomic
 def commissions_release_for_order(*, order: Order, by, reason: str = "Review passed") -> int:
     released = 0
-    for commission in Commission.objects.select_for_update().filter(order=order, status=Commission.Status.FROZEN):
+    movable = sources(Commission, Commission.Status.PENDING)
+    for commission in Commission.objects.select_for_update().filter(order=order, status__in=movable):
         _event(commission, to=Commission.Status.PENDING, reason=reason, by=by)
         released += 1
-    Commission.objects.filter(order=order, status=Commission.Status.FROZEN).update(status=Commission.Status.PENDING)
+    Commission.objects.filter(order=order, status__in=movable).update(status=Commission.Status.PENDING)
     return released
 
 
@@ -351,7 +366,7 @@ def payout_run_compute(*, run: PayoutRun, chunk: int = 2000) -> PayoutRun:
                  for pk, creator_id, currency, amount in undebited], ignore_conflicts=True, batch_size=5000)
             PayoutRun.objects.filter(pk=run.pk).update(done=F("done") + len(part))
     with transaction.atomic():
-        PayoutRun.objects.filter(pk=run.pk, status=PayoutRun.Status.COMPUTING).update(
+        PayoutRun.objects.filter(pk=run.pk, status__in=sources(PayoutRun, PayoutRun.Status.READY)).update(
             status=PayoutRun.Status.READY, computed_at=timezone.now())
     run.refresh_from_db()
     logger.info("payout run %s computed: %s payouts", run.period, run.total)
@@ -362,8 +377,7 @@ def payout_run_compute(*, run: PayoutRun, chunk: int = 2000) -> PayoutRun:
 def payout_run_approve(*, run: PayoutRun, by) -> PayoutRun:
     """Finance approves a computed run; then it can be exported and paid."""
     run = PayoutRun.objects.select_for_update().get(pk=run.pk)
-    if run.status != PayoutRun.Status.READY:
-        raise ValidationError(f"A run that is {run.get_status_display().lower()} cannot be approved.")
+    check_move(run, PayoutRun.Status.APPROVED)
     run.status, run.approved_at, run.approved_by = PayoutRun.Status.APPROVED, timezone.now(), _by(by)
     run._change_reason = "Approved by finance"
     run.save(update_fields=["status", "approved_at", "approved_by"])
@@ -386,14 +400,22 @@ def _commissions_paid_by(payouts, *, by) -> int:
     credit = LedgerEntry.objects.filter(commission=OuterRef("pk"), kind=LedgerEntry.Kind.COMMISSION).values("id")[:1]
     covering = Payout.objects.filter(pk__in=[p.pk for p in payouts], creator=OuterRef("creator"),
                                      currency=OuterRef("currency"), covers_through__gte=OuterRef("credit_id"))
-    ids = list(Commission.objects.filter(status=Commission.Status.APPROVED, creator__in={p.creator_id for p in payouts})
+    paid_from = sources(Commission, Commission.Status.PAID)
+    ids = list(Commission.objects.filter(status__in=paid_from, creator__in={p.creator_id for p in payouts})
                .annotate(credit_id=Subquery(credit)).filter(Exists(covering)).values_list("pk", flat=True))
     Commission.objects.filter(pk__in=ids).update(status=Commission.Status.PAID)
     now = timezone.now()
     CommissionEvent.objects.bulk_create(
-        [CommissionEvent(commission_id=pk, from_status=Commission.Status.APPROVED, to_status=Commission.Status.PAID,
+        [CommissionEvent(commission_id=pk, from_status=paid_from[0], to_status=Commission.Status.PAID,
                          reason="Paid out", by=_by(by), at=now) for pk in ids], batch_size=5000)
     return len(ids)
+
+
+def _close_run_when_settled(run_id: int) -> None:
+    """A run is paid once none of its payouts waits any more (each is paid or failed)."""
+    if not Payout.objects.filter(run_id=run_id, status=Payout.Status.PENDING).exists():
+        PayoutRun.objects.filter(pk=run_id, status__in=sources(PayoutRun, PayoutRun.Status.PAID)).update(
+            status=PayoutRun.Status.PAID)
 
 
 @transaction.atomic
@@ -402,8 +424,7 @@ def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> 
     payouts = list(Payout.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in payouts])
                    .select_related("run"))
     for payout in payouts:
-        if payout.status != Payout.Status.PENDING:
-            raise ValidationError(f"{payout} is {payout.get_status_display().lower()}; it cannot be marked paid.")
+        check_move(payout, Payout.Status.PAID)
         if payout.run is not None and payout.run.status != PayoutRun.Status.APPROVED:
             raise ValidationError(f"The run of {payout} is not approved yet.")
     now = timezone.now()
@@ -414,8 +435,7 @@ def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> 
         payout.save(update_fields=["status", "paid_at", "reference"])
     _commissions_paid_by(payouts, by=by)
     for run_id in {p.run_id for p in payouts if p.run_id}:
-        if not Payout.objects.filter(run_id=run_id, status=Payout.Status.PENDING).exists():
-            PayoutRun.objects.filter(pk=run_id).update(status=PayoutRun.Status.PAID)
+        _close_run_when_settled(run_id)
     for payout in payouts:
         logger.info("payout %s paid: %s %s by user %s", payout.pk, payout.amount, payout.currency, by.pk)
     return len(payouts)
@@ -427,8 +447,7 @@ def payout_mark_failed(*, payout: Payout, by, reason: str) -> Payout:
     if not reason.strip():
         raise ValidationError("Give the reason the payment failed.")
     payout = Payout.objects.select_for_update().get(pk=payout.pk)
-    if payout.status != Payout.Status.PENDING:
-        raise ValidationError(f"{payout} is {payout.get_status_display().lower()}; it cannot fail now.")
+    check_move(payout, Payout.Status.FAILED)
     payout.status, payout.failure_reason = Payout.Status.FAILED, reason.strip()[:500]
     payout._change_reason = f"Failed: {payout.failure_reason}"
     payout.save(update_fields=["status", "failure_reason"])
@@ -436,8 +455,8 @@ def payout_mark_failed(*, payout: Payout, by, reason: str) -> Payout:
                                kind=LedgerEntry.Kind.PAYOUT_RETURNED, amount=payout.amount, payout=payout,
                                note=f"Payout failed: {payout.failure_reason}", created_by=_by(by),
                                created_at=timezone.now())
-    if payout.run_id and not Payout.objects.filter(run_id=payout.run_id, status=Payout.Status.PENDING).exists():
-        PayoutRun.objects.filter(pk=payout.run_id).update(status=PayoutRun.Status.PAID)
+    if payout.run_id:
+        _close_run_when_settled(payout.run_id)
     logger.info("payout %s failed: %s %s returned, by user %s", payout.pk, payout.amount, payout.currency, by.pk)
     return payout
 
@@ -463,8 +482,7 @@ def early_payout_request(*, creator: Creator, currency: str) -> EarlyPayoutReque
 @transaction.atomic
 def early_payout_approve(*, request: EarlyPayoutRequest, by) -> Payout:
     request = EarlyPayoutRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != EarlyPayoutRequest.Status.REQUESTED:
-        raise ValidationError("This request was already answered.")
+    check_move(request, EarlyPayoutRequest.Status.APPROVED)
     row = LedgerEntry.objects.filter(creator_id=request.creator_id, currency=request.currency).aggregate(
         balance=Sum("amount"), last=Max("id"))
     if (row["balance"] or 0) < payout_minimum(request.currency):
@@ -487,8 +505,7 @@ def early_payout_decline(*, request: EarlyPayoutRequest, by, reason: str) -> Ear
     if not reason.strip():
         raise ValidationError("Give the reason: the creator reads it.")
     request = EarlyPayoutRequest.objects.select_for_update().get(pk=request.pk)
-    if request.status != EarlyPayoutRequest.Status.REQUESTED:
-        raise ValidationError("This request was already answered.")
+    check_move(request, EarlyPayoutRequest.Status.DECLINED)
     request.status, request.decision_note, request.decided_at = (EarlyPayoutRequest.Status.DECLINED,
                                                                  reason.strip()[:500], timezone.now())
     request.save(update_fields=["status", "decision_note", "decided_at"])

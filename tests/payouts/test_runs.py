@@ -209,3 +209,12 @@ def test_a_run_started_twice_at_once_pays_once():
 def test_month_helpers():
     assert services.previous_month(date(2026, 1, 15)) == date(2025, 12, 1)
     assert services.next_month(date(2026, 12, 1)) == date(2027, 1, 1)
+
+
+def test_bulk_moves_follow_the_transition_tables():
+    assert services.sources(Commission, Commission.Status.APPROVED) == [Commission.Status.PENDING]
+    assert services.sources(Commission, Commission.Status.PAID) == [Commission.Status.APPROVED]
+    assert services.sources(PayoutRun, PayoutRun.Status.PAID) == [PayoutRun.Status.APPROVED]
+    run = PayoutRun(status=PayoutRun.Status.COMPUTING, period=LAST_MONTH)
+    with pytest.raises(ValidationError, match="cannot become approved"):
+        services.check_move(run, PayoutRun.Status.APPROVED)
