@@ -70,7 +70,7 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     list_display = ["created_at", "creator", "kind", "amount", "currency", "commission", "payout", "note"]
     list_filter = ["kind", "currency"]
-    list_select_related = ["creator", "commission", "payout__creator"]
+    list_select_related = ["creator", "commission__creator", "commission__order", "payout__creator"]
     search_fields = ["creator__handle", "note", "=commission__id"]
     date_hierarchy = "created_at"
     raw_id_fields = ["creator", "commission", "payout"]
@@ -234,7 +234,7 @@ _decline_early.__name__ = "early_payout_decline"
 class EarlyPayoutRequestAdmin(admin.ModelAdmin):
     list_display = ["creator", "currency", "status", "requested_at", "decided_at", "payout"]
     list_filter = ["status", "currency"]
-    list_select_related = ["creator", "payout"]
+    list_select_related = ["creator", "payout__creator"]
     search_fields = ["creator__handle"]
     date_hierarchy = "requested_at"
     actions = [

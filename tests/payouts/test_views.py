@@ -202,3 +202,34 @@ def test_approve_commissions_command_with_a_date(earned):
     assert "Approved 1 commission(s)." in out.getvalue()
     with pytest.raises(Exception, match="YYYY-MM-DD"):
         call_command("approve_commissions", "--at", "tomorrow")
+
+
+def test_ledger_and_early_payout_changelists_do_not_query_per_row(client, finance):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import LinkFactory as Links
+
+    def counts():
+        result = []
+        for name in ("payouts_ledgerentry", "payouts_earlypayoutrequest"):
+            with CaptureQueriesContext(connection) as queries:
+                client.get(reverse(f"admin:{name}_changelist"))
+            result.append(len(queries))
+        return result
+
+    def one_more():
+        link = Links()
+        order = attributed_order(link)
+        services.commissions_create_for_orders(order_ids=[order.pk])
+        Commission.objects.filter(order=order).update(hold_until=timezone.now() - timedelta(days=1))
+        services.commissions_approve_due()
+        credit(link.creator, "20.00", at=timezone.now())
+        services.early_payout_approve(request=services.early_payout_request(creator=link.creator, currency="USD"),
+                                      by=UserFactory())
+
+    one_more()
+    before = counts()
+    one_more()
+    one_more()
+    assert counts() == before
