@@ -18,9 +18,9 @@ from affiliates.models import Creator, Invitation, SampleRequest
 from affiliates.selectors import seller_affiliate_todo
 from shops.models import Product, Shop, ShopDailyStats
 from shops.money import format_money
-from tracking.models import Conversion, DailyLinkStats, ShopAffiliateDaily
+from tracking.models import Conversion, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
 from tracking.periods import Period
-from tracking.selectors import conversion_rate
+from tracking.selectors import conversion_rate, stats_grouped
 
 from .models import Commission
 from .services import balances, next_month
@@ -144,6 +144,18 @@ def creator_fulfilment(*, shop: Shop, creator_ids) -> dict[int, tuple[int, int]]
             .values("creator_id").annotate(done=Count("id", filter=Q(status=SampleRequest.Status.FULFILLED)),
                                            late=Count("id", filter=Q(status=SampleRequest.Status.OVERDUE))))
     return {row["creator_id"]: (row["done"], row["late"]) for row in rows}
+
+
+def seller_top_tables(*, shop: Shop, period: Period, limit: int = 5) -> dict:
+    """The home's top products and top creators (with their sample record) for the period."""
+    products = list(stats_grouped(scope=Q(shop=shop), period=period, group_by={"title": "product__title"},
+                                  model=ProductAffiliateDaily)[:limit])
+    creators = list(stats_grouped(scope=Q(shop=shop), period=period,
+                                  group_by={"handle": "creator__handle", "creator_pk": "creator_id"})[:limit])
+    samples = creator_fulfilment(shop=shop, creator_ids=[row["creator_pk"] for row in creators])
+    for row in creators:
+        row["samples"] = samples.get(row["creator_pk"], (0, 0))
+    return {"top_products": products, "top_creators": creators}
 
 
 # --------------------------------------------------------------------------------------
