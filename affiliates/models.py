@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from shops.countries import COUNTRY_CHOICES
 from shops.models import Category, Product, Shop
+from shops.money import format_money
 
 RATE = {"max_digits": 5, "decimal_places": 2,
         "validators": [MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("80"))]}
@@ -120,8 +121,6 @@ class Creator(models.Model):
 
     @property
     def gmv_90d_display(self) -> str:
-        from shops.money import format_money
-
         return " · ".join(format_money(Decimal(amount), currency) for currency, amount in sorted(self.gmv_90d.items()))
 
     @property

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from affiliates.models import Creator
+from payouts import dashboards
 from payouts.models import EarlyPayoutRequest, PayoutRun
 from shops.models import Product, Shop
 from tracking.models import Click
@@ -46,7 +47,5 @@ def review_queues(context):
 @register.inclusion_tag("admin/partials/platform_figures.html", takes_context=True)
 def platform_figures(context):
     """The last 30 days of the platform, for staff who may see orders."""
-    from payouts.dashboards import platform_figures as figures
-
     user = context["request"].user
-    return {"figures": figures() if user.has_perm("shops.view_order") else []}
+    return {"figures": dashboards.platform_figures() if user.has_perm("shops.view_order") else []}
