@@ -75,6 +75,12 @@ class MonthForm(forms.Form):
 class SellerStatementView(SellerRequiredMixin, View):
     """A month of commissions owed, by creator and by product, with reductions as their own lines."""
 
+    def check_access(self, request):
+        if not request.shop.currency:  # no currency yet means no orders and no commissions yet
+            messages.info(request, "Statements start once your shop profile, with its currency, is complete.")
+            return redirect("seller:shop_profile")
+        return None
+
     def get(self, request):
         form = MonthForm(request.GET or None)
         month = services.previous_month(timezone.now().date()) if not request.GET else None

@@ -109,6 +109,15 @@ def test_seller_statement_survives_bad_months(client, earned, month):
     assert client.get(reverse("seller_statement"), {"month": month}).status_code == 200
 
 
+@pytest.mark.parametrize("query", [{}, {"export": "csv"}])
+def test_a_shop_without_a_currency_yet_is_sent_to_its_profile_for_statements(client, query):
+    user = UserFactory()
+    shop_services.seller_register(user=user)  # a draft shop: no currency chosen yet
+    client.force_login(user)
+    response = client.get(reverse("seller_statement"), query)
+    assert response.status_code == 302 and response["Location"] == reverse("seller:shop_profile")
+
+
 def test_seller_statement_shows_only_the_own_shop(client, earned):
     client.force_login(ShopMembershipFactory().user)
     response = client.get(reverse("seller_statement"), {"month": timezone.now().strftime("%Y-%m")})
