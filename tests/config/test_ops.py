@@ -117,3 +117,14 @@ def test_status_changes_keep_the_staff_user_and_reason_in_the_history(client, su
 def test_non_staff_cannot_enter_ops(client):
     client.force_login(UserFactory())
     assert client.get(reverse("admin:index"), follow=True).status_code == 403
+
+
+def test_a_pasted_paragraph_in_an_admin_search_is_cut_to_a_query_the_database_runs(client, superuser):
+    ProductFactory(title="Matcha whisk")
+    paragraph = "matcha whisk and a very long pasted review that goes on " * 200
+    response = client.get(reverse("admin:shops_product_changelist"), {"q": paragraph})
+    assert response.status_code == 200
+    assert response.context["cl"].query == "matcha whisk and a very long pasted review"
+    assert "Searched for the first 8 words" in response.content.decode()
+    response = client.get(reverse("admin:shops_product_changelist"), {"q": "matcha"})
+    assert response.context["cl"].result_count == 1 and "Searched for the first" not in response.content.decode()
