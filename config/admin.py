@@ -9,6 +9,9 @@ from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.forms import ModelForm
+from django_celery_beat import admin as beat_admin
+from django_celery_beat.models import PeriodicTask
 
 SEARCH_WORDS = 8
 SEARCH_CHARS = 200
@@ -35,3 +38,21 @@ def _search_kept_small(view):
 
 _admin_view = admin.site.admin_view
 admin.site.admin_view = lambda view, cacheable=False: _admin_view(_search_kept_small(view), cacheable)
+
+
+class PeriodicTaskForm(beat_admin.PeriodicTaskForm):
+    """django-celery-beat's form reads cleaned_data["task"] even when that field was invalid
+    (too long, say): a KeyError, so a 500. Here the field's own error is shown instead."""
+
+    def clean(self):
+        if "task" in self._errors:
+            return ModelForm.clean(self)
+        return super().clean()
+
+
+class PeriodicTaskAdmin(beat_admin.PeriodicTaskAdmin):
+    form = PeriodicTaskForm
+
+
+admin.site.unregister(PeriodicTask)
+admin.site.register(PeriodicTask, PeriodicTaskAdmin)

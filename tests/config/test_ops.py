@@ -128,3 +128,9 @@ def test_a_pasted_paragraph_in_an_admin_search_is_cut_to_a_query_the_database_ru
     assert "Searched for the first 8 words" in response.content.decode()
     response = client.get(reverse("admin:shops_product_changelist"), {"q": "matcha"})
     assert response.context["cl"].result_count == 1 and "Searched for the first" not in response.content.decode()
+
+
+def test_a_periodic_task_with_a_task_name_too_long_is_an_error_on_the_form(client, superuser):
+    response = client.post(reverse("admin:django_celery_beat_periodictask_add"), {"name": "x", "task": "t" * 300})
+    assert response.status_code == 200
+    assert "at most 200 characters" in response.content.decode()
