@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from shops.admin_actions import service_action
+from shops.admin_actions import NoAddMixin, service_action
 
 from . import services
 from .models import (
@@ -21,7 +21,7 @@ from .models import (
 
 
 @admin.register(Creator)
-class CreatorAdmin(SimpleHistoryAdmin):
+class CreatorAdmin(NoAddMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "display_name", "status", "followers", "engagement_rate", "audience_top_country",
                     "created_at"]
     list_filter = ["status", "niches", "audience_top_country", "audience_top_age"]
@@ -43,29 +43,23 @@ class CreatorAdmin(SimpleHistoryAdmin):
     ]
 
 
-class OpenProductInline(admin.TabularInline):
+class OpenProductInline(NoAddMixin, admin.TabularInline):
     model = OpenProduct
     extra = 0
     raw_id_fields = ["product"]
     readonly_fields = ["product", "rate", "opened_at"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class RateChangeInline(admin.TabularInline):
+class RateChangeInline(NoAddMixin, admin.TabularInline):
     model = RateChange
     extra = 0
     can_delete = False
     fields = ["changed_at", "product", "old_rate", "new_rate", "changed_by"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AffiliateProgram)
-class AffiliateProgramAdmin(SimpleHistoryAdmin):
+class AffiliateProgramAdmin(NoAddMixin, SimpleHistoryAdmin):
     list_display = ["shop", "status", "default_rate", "attribution_window_days", "hold_days", "requires_approval",
                     "joined_at"]
     list_filter = ["status", "requires_approval", "all_products_open"]
@@ -77,18 +71,15 @@ class AffiliateProgramAdmin(SimpleHistoryAdmin):
     inlines = [OpenProductInline, RateChangeInline]
 
 
-class CollaborationProductInline(admin.TabularInline):
+class CollaborationProductInline(NoAddMixin, admin.TabularInline):
     model = CollaborationProduct
     extra = 0
     raw_id_fields = ["product"]
     readonly_fields = ["product", "rate"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Collaboration)
-class CollaborationAdmin(SimpleHistoryAdmin):
+class CollaborationAdmin(NoAddMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "all_products_rate", "started_at", "ends_on", "ended_at"]
     list_filter = ["status"]
     list_select_related = ["creator", "program__shop"]
@@ -101,18 +92,15 @@ class CollaborationAdmin(SimpleHistoryAdmin):
                               permission="change")]
 
 
-class InvitationProductInline(admin.TabularInline):
+class InvitationProductInline(NoAddMixin, admin.TabularInline):
     model = InvitationProduct
     extra = 0
     raw_id_fields = ["product"]
     readonly_fields = ["product", "rate"]
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "all_products_rate", "created_at", "expires_at"]
     list_filter = ["status"]
     list_select_related = ["creator", "program__shop"]
@@ -124,7 +112,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "created_at", "decided_at"]
     list_filter = ["status"]
     list_select_related = ["creator", "program__shop", "product"]
@@ -135,7 +123,7 @@ class ApplicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SampleRequest)
-class SampleRequestAdmin(admin.ModelAdmin):
+class SampleRequestAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "requested_at", "answer_by", "content_due"]
     list_filter = ["status"]
     list_select_related = ["creator", "product"]
@@ -148,7 +136,7 @@ class SampleRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShowcaseItem)
-class ShowcaseItemAdmin(admin.ModelAdmin):
+class ShowcaseItemAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["creator", "product", "position", "added_at"]
     list_select_related = ["creator", "product"]
     search_fields = ["creator__handle", "product__title"]

@@ -6,22 +6,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from shops.admin_actions import service_action
+from shops.admin_actions import NoAddMixin, service_action
 from shops.exports import csv_response
 
 from . import services
 from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
 
 
-class CommissionEventInline(admin.TabularInline):
+class CommissionEventInline(NoAddMixin, admin.TabularInline):
     model = CommissionEvent
     extra = 0
     can_delete = False
     fields = ["at", "from_status", "to_status", "amount_change", "reason", "by"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _reverse(*, commission, by, reason):
@@ -32,7 +29,7 @@ _reverse.__name__ = "commission_reverse"
 
 
 @admin.register(Commission)
-class CommissionAdmin(SimpleHistoryAdmin):
+class CommissionAdmin(NoAddMixin, SimpleHistoryAdmin):
     list_display = ["pk", "creator", "order", "shop", "status", "amount", "clawed_back", "currency", "rate",
                     "hold_until", "created_at"]
     list_filter = ["status", "currency", "rate_source"]
@@ -46,9 +43,6 @@ class CommissionAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -95,16 +89,13 @@ class LedgerEntryAdmin(admin.ModelAdmin):
         obj.pk = entry.pk
 
 
-class PayoutInline(admin.TabularInline):
+class PayoutInline(NoAddMixin, admin.TabularInline):
     model = Payout
     extra = 0
     can_delete = False
     fields = ["creator", "currency", "amount", "status", "reference"]
     readonly_fields = fields
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 def _approve_run(*, payoutrun, by):
@@ -189,7 +180,7 @@ _failed.__name__ = "payout_mark_failed"
 
 
 @admin.register(Payout)
-class PayoutAdmin(SimpleHistoryAdmin):
+class PayoutAdmin(NoAddMixin, SimpleHistoryAdmin):
     list_display = ["pk", "creator", "kind", "period", "amount", "currency", "status", "reference", "paid_at"]
     list_filter = ["status", "kind", "currency", "period"]
     list_select_related = ["creator", "run"]
@@ -205,9 +196,6 @@ class PayoutAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -231,7 +219,7 @@ _decline_early.__name__ = "early_payout_decline"
 
 
 @admin.register(EarlyPayoutRequest)
-class EarlyPayoutRequestAdmin(admin.ModelAdmin):
+class EarlyPayoutRequestAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["creator", "currency", "status", "requested_at", "decided_at", "payout"]
     list_filter = ["status", "currency"]
     list_select_related = ["creator", "payout__creator"]
@@ -245,9 +233,6 @@ class EarlyPayoutRequestAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

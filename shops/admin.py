@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .admin_actions import service_action
+from .admin_actions import NoAddMixin, service_action
 from .models import (
     Category,
     Order,
@@ -26,7 +26,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Shop)
-class ShopAdmin(SimpleHistoryAdmin):
+class ShopAdmin(NoAddMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "slug", "status", "country", "currency", "submitted_at", "created_at"]
     list_filter = ["status", "country", "currency"]
     search_fields = ["name", "slug", "legal_name", "contact_email", "memberships__user__email"]
@@ -51,7 +51,7 @@ class CategoryAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ProductImageInline(admin.TabularInline):
+class ProductImageInline(NoAddMixin, admin.TabularInline):
     model = ProductImage
     extra = 0
     fields = ["preview", "position", "width", "height"]
@@ -61,12 +61,9 @@ class ProductImageInline(admin.TabularInline):
     def preview(self, obj):
         return format_html('<img src="{}" width="96" height="96" alt="">', obj.thumbnail.url) if obj.pk else ""
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(NoAddMixin, SimpleHistoryAdmin):
     list_display = ["title", "shop", "category", "status", "price", "stock", "submitted_at"]
     list_filter = ["status", "kind", "category", "shop__currency"]
     list_select_related = ["shop", "category"]
@@ -83,7 +80,7 @@ class ProductAdmin(SimpleHistoryAdmin):
     ]
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(NoAddMixin, admin.TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
@@ -91,34 +88,25 @@ class OrderLineInline(admin.TabularInline):
               "refunded_quantity", "refunded_amount"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class RefundInline(admin.TabularInline):
+class RefundInline(NoAddMixin, admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
     fields = ["created_at", "amount", "reason", "reference", "created_by"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(NoAddMixin, admin.TabularInline):
     model = OrderEvent
     extra = 0
     can_delete = False
     fields = ["at", "from_status", "to_status", "note", "by"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["number", "shop", "status", "under_review", "email", "total", "currency", "refunded_total",
                     "placed_at"]
     list_filter = ["status", "under_review", "currency"]
@@ -139,26 +127,20 @@ class OrderAdmin(admin.ModelAdmin):
         "delivered_at", "cancelled_at", "under_review",
     ]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
 
-class RefundLineInline(admin.TabularInline):
+class RefundLineInline(NoAddMixin, admin.TabularInline):
     model = RefundLine
     extra = 0
     can_delete = False
     fields = ["line", "quantity", "net_amount", "tax"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(NoAddMixin, admin.ModelAdmin):
     """Refunds are made from the seller's order page; here staff look them up."""
 
     list_display = ["order", "amount", "reason", "created_by", "created_at"]
@@ -170,22 +152,16 @@ class RefundAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
     def has_delete_permission(self, request, obj=None):
         return False
 
 
 @admin.register(ShopDailyStats)
-class ShopDailyStatsAdmin(admin.ModelAdmin):
+class ShopDailyStatsAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["day", "shop", "orders", "gmv"]
     list_select_related = ["shop"]
     search_fields = ["shop__name"]
     date_hierarchy = "day"
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -10,6 +10,15 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 
+class NoAddMixin:
+    """For rows that people make through services (shops, products, orders, invitations...),
+    which apply the rules and tell whoever needs to know. Staff change such rows with
+    actions; an "Add" button would make a raw row that skips all of that."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 def service_action(*, service, description: str, ask_reason: bool = False, permission: str | None = None,
                    **service_kwargs):
     """Wrap `service(<model name>=obj, by=request.user[, reason=...])` as a bulk admin action."""

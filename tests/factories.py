@@ -42,6 +42,7 @@ class ShopFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Shop {n}")
     slug = factory.Sequence(lambda n: f"shop-{n}")
     status = Shop.Status.ACTIVE
+    currency = "USD"  # an active shop has chosen its currency
 
 
 class ShopMembershipFactory(factory.django.DjangoModelFactory):

@@ -1,14 +1,13 @@
 from django.contrib import admin
 from django.db import models
 
+from shops.admin_actions import NoAddMixin
+
 from .models import Click, Conversion, DailyLinkStats, Link, ProductAffiliateDaily, ShopAffiliateDaily
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(NoAddMixin, admin.ModelAdmin):
     """Tracking rows are facts: staff look, filter and search; nobody edits them."""
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False
