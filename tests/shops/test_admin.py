@@ -77,3 +77,20 @@ def test_order_money_and_status_are_read_only_in_the_admin(client, staff):
     client.post(reverse("admin:shops_order_change", args=[order.pk]), {"status": "refunded", "total": "0"})
     order.refresh_from_db()
     assert order.status == "paid" and order.total > 0
+
+
+def test_a_reason_over_500_characters_is_a_form_error_and_changes_nothing(client, staff):
+    shop = ActiveShopFactory(status=Shop.Status.PENDING)
+    page = _act(client, "shop", "shop_reject", [shop], apply="1", reason="x" * 501)
+    assert "at most 500 characters" in page.content.decode()
+    shop.refresh_from_db()
+    assert shop.status == Shop.Status.PENDING
+
+
+def test_a_long_reason_is_kept_whole_in_the_status_and_its_history(client, staff):
+    shop = ActiveShopFactory(status=Shop.Status.PENDING)
+    reason = "The legal name on the registration differs from the one on the tax document. " * 6
+    _act(client, "shop", "shop_reject", [shop], apply="1", reason=reason)
+    shop.refresh_from_db()
+    assert (shop.status, shop.status_reason) == (Shop.Status.REJECTED, reason.strip())
+    assert shop.history.first().history_change_reason == f"Status rejected: {reason.strip()}"
