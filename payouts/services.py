@@ -421,6 +421,9 @@ def _close_run_when_settled(run_id: int) -> None:
 @transaction.atomic
 def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> int:
     """The payment provider paid them: payouts and the commissions they cover become paid."""
+    reference = reference.strip()
+    if len(reference) > Payout._meta.get_field("reference").max_length:
+        raise ValidationError("A payment reference has at most 100 characters.")
     payouts = list(Payout.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in payouts])
                    .select_related("run"))
     for payout in payouts:
@@ -429,8 +432,8 @@ def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> 
             raise ValidationError(f"The run of {payout} is not approved yet.")
     now = timezone.now()
     for payout in payouts:  # one save per payout so each keeps its history row (who, reference)
-        payout.status, payout.paid_at, payout.reference = Payout.Status.PAID, now, reference[:100]
-        payout._change_reason = f"Paid, reference {reference[:100]}"
+        payout.status, payout.paid_at, payout.reference = Payout.Status.PAID, now, reference
+        payout._change_reason = f"Paid, reference {reference}"
         payout._history_user = _by(by)
         payout.save(update_fields=["status", "paid_at", "reference"])
     _commissions_paid_by(payouts, by=by)

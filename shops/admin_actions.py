@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
+from .forms import ReasonForm
+
 
 class NoAddMixin:
     """For rows that people make through services (shops, products, orders, invitations...),
@@ -26,13 +28,14 @@ def service_action(*, service, description: str, ask_reason: bool = False, permi
     def action(modeladmin, request, queryset):
         reason = ""
         if ask_reason:
-            reason = request.POST.get("reason", "").strip()
-            if "apply" not in request.POST or not reason:
+            form = ReasonForm(request.POST if "apply" in request.POST else None)
+            if not form.is_valid():
                 return TemplateResponse(request, "admin/action_reason.html", {
                     **modeladmin.admin_site.each_context(request),
                     "title": description, "objects": queryset, "action": request.POST["action"],
-                    "opts": modeladmin.model._meta, "error": "apply" in request.POST and not reason,
+                    "opts": modeladmin.model._meta, "form": form,
                 })
+            reason = form.cleaned_data["reason"]
         changed, refused = 0, []
         key = modeladmin.model._meta.model_name
         for obj in queryset:

@@ -150,8 +150,12 @@ def test_finance_starts_approves_exports_and_pays_a_run(client, finance, django_
     rows = _csv(client.get(reverse("admin:payouts_payoutrun_export", args=[run.pk])))
     assert rows[1][0].startswith("'=")  # formula-like cells are escaped
     payout = run.payouts.get()
-    client.post(reverse("admin:payouts_payout_changelist"),
-                {"action": "payouts_mark_paid", "_selected_action": [payout.pk], "apply": "1", "reason": "PP-1"})
+    mark_paid = {"action": "payouts_mark_paid", "_selected_action": [payout.pk], "apply": "1"}
+    response = client.post(reverse("admin:payouts_payout_changelist"), {**mark_paid, "reason": "P" * 101}, follow=True)
+    assert "at most 100 characters" in response.content.decode()
+    payout.refresh_from_db()
+    assert payout.status == "pending"
+    client.post(reverse("admin:payouts_payout_changelist"), {**mark_paid, "reason": "PP-1"})
     payout.refresh_from_db()
     assert (payout.status, payout.reference) == ("paid", "PP-1")
 
