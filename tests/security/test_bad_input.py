@@ -8,6 +8,7 @@ No answer may be a 500. Afterwards no page shows a payload unescaped (the browse
 of that is tests/browser/test_xss_inert.py). A form class or admin action that the crawl
 never reached fails the test, so a new form is swept the day it appears."""
 
+import importlib
 import io
 from collections import Counter, deque
 from urllib.parse import urlsplit
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 import django_filters
 import pytest
 from django import forms
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -250,6 +252,8 @@ def _ours(base: type) -> set[type]:
 def world(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         demo.seed()
+    for app in ("affiliates", "payouts", "tracking"):  # the schedules a deployment has (a flush removes them)
+        importlib.import_module(f"{app}.migrations.0002_beat_schedule").create(apps, None)
     newcomer = UserFactory(email="newcomer@example.net")
     users = get_user_model().objects
     return {
