@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from affiliates.models import Creator, Invitation, SampleRequest
 from affiliates.selectors import seller_affiliate_todo
-from shops.models import Product, Shop, ShopDailyStats
+from shops.models import Shop, ShopDailyStats
 from shops.money import format_money
 from tracking.models import Conversion, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
 from tracking.periods import Period
-from tracking.selectors import conversion_rate, stats_grouped
+from tracking.selectors import active_creators, conversion_rate, creator_ranking, stats_grouped
 
 from .models import Commission
 from .services import balances, next_month
@@ -69,15 +69,19 @@ def _seller_sums(shop: Shop, period: Period) -> dict:
     shop_sums = ShopDailyStats.objects.filter(shop=shop, day__range=(period.start, period.end)).aggregate(
         orders=Coalesce(Sum("orders"), 0), gmv=Coalesce(Sum("gmv"), ZERO))
     link = _link_sums(Q(shop=shop), period, model=ShopAffiliateDaily)
-    active = (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
-              .values("creator").distinct().count())
     return {"orders": shop_sums["orders"], "gmv": shop_sums["gmv"], "affiliate_orders": link["orders"],
             "affiliate_gmv": link["gmv"], "clicks": link["clicks"], "unique": link["unique"],
-            "commission": link["commission"], "active_creators": active}
+            "commission": link["commission"]}
 
 
 def seller_dashboard(*, shop: Shop, period: Period) -> dict:
+    """Headline figures, charts, the top creators and the affiliate to-dos of the seller home."""
     now, before = _seller_sums(shop, period), _seller_sums(shop, period.previous())
+    top_creators, active = creator_ranking(shop=shop, period=period)
+    active_before = active_creators(shop=shop, period=period.previous())
+    samples = creator_fulfilment(shop=shop, creator_ids=[row["creator_pk"] for row in top_creators])
+    for row in top_creators:
+        row["samples"] = samples.get(row["creator_pk"], (0, 0))
     currency = shop.currency or "USD"
     share = round(100 * float(now["affiliate_gmv"]) / float(now["gmv"]), 1) if now["gmv"] else None
     conversion, conversion_before = (conversion_rate(now["affiliate_orders"], now["unique"]),
@@ -104,8 +108,7 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
         Figure("Commissions owed", money((owed.get("pending") or ZERO) + (owed.get("approved") or ZERO)
                                          + (owed.get("frozen") or ZERO)), None,
                f"{money(owed.get('pending') or ZERO)} pending, {money(owed.get('approved') or ZERO)} approved"),
-        Figure("Active creators", f"{now['active_creators']:,}", _change(now["active_creators"],
-                                                                        before["active_creators"])),
+        Figure("Active creators", f"{active:,}", _change(active, active_before)),
     ]
     shop_rows = ShopDailyStats.objects.filter(shop=shop, day__range=(period.start, period.end)).values("day", "gmv",
                                                                                                    "orders")
@@ -117,13 +120,9 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
         "clicks": _series(link_rows, period, "clicks"), "orders": _series(link_rows, period, "orders"),
         "currency": currency,
     }
-    products = Product.objects.filter(shop=shop)
-    todo = {"products_rejected": products.filter(status=Product.Status.REJECTED).count(),
-            "products_in_review": products.filter(status=Product.Status.IN_REVIEW).count()}
     program = getattr(shop, "affiliate_program", None)
-    if program is not None:
-        todo.update(seller_affiliate_todo(program=program))
-    return {"figures": figures, "chart": chart, "todo": todo, "currency": currency}
+    todo = seller_affiliate_todo(program=program) if program is not None else {}
+    return {"figures": figures, "chart": chart, "todo": todo, "currency": currency, "top_creators": top_creators}
 
 
 def affiliate_orders(*, shop: Shop):
@@ -146,16 +145,9 @@ def creator_fulfilment(*, shop: Shop, creator_ids) -> dict[int, tuple[int, int]]
     return {row["creator_id"]: (row["done"], row["late"]) for row in rows}
 
 
-def seller_top_tables(*, shop: Shop, period: Period, limit: int = 5) -> dict:
-    """The home's top products and top creators (with their sample record) for the period."""
-    products = list(stats_grouped(scope=Q(shop=shop), period=period, group_by={"title": "product__title"},
-                                  model=ProductAffiliateDaily)[:limit])
-    creators = list(stats_grouped(scope=Q(shop=shop), period=period,
-                                  group_by={"handle": "creator__handle", "creator_pk": "creator_id"})[:limit])
-    samples = creator_fulfilment(shop=shop, creator_ids=[row["creator_pk"] for row in creators])
-    for row in creators:
-        row["samples"] = samples.get(row["creator_pk"], (0, 0))
-    return {"top_products": products, "top_creators": creators}
+def seller_top_products(*, shop: Shop, period: Period, limit: int = 5) -> list[dict]:
+    return list(stats_grouped(scope=Q(shop=shop), period=period, group_by={"title": "product__title"},
+                              model=ProductAffiliateDaily)[:limit])
 
 
 # --------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ class SellerDashboardView(SellerRequiredMixin, View):
         data = dashboards.seller_dashboard(shop=shop, period=period)
         data["todo"].update(seller_todo(shop=shop))
         return render(request, "payouts/dashboard/seller.html", {
-            **data, **dashboards.seller_top_tables(shop=shop, period=period), "form": form, "period": period,
+            **data, "top_products": dashboards.seller_top_products(shop=shop, period=period), "form": form,
+            "period": period,
             "latest": dashboards.latest_affiliate_orders(shop=shop),
         })
 

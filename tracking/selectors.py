@@ -1,6 +1,8 @@
 """Reads of the tracking app. Every figure comes from DailyLinkStats, never raw clicks."""
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+
+from affiliates.models import Creator
 
 from .models import DailyLinkStats, Link
 from .periods import Period
@@ -19,6 +21,24 @@ def stats_grouped(*, scope: Q, group_by: dict[str, str], period: Period, model=D
         .annotate(**SUMS)
         .order_by("-gmv", "-clicks")
     )
+
+
+def creator_ranking(*, shop, period: Period, limit: int = 5) -> tuple[list[dict], int]:
+    """The shop's top creators of the period (GMV, then clicks) with their sums, and how many
+    creators were active in it (had a rollup row). One grouped query: a window over the
+    groups counts them, so the count costs no second pass over the rollup rows."""
+    rows = list(DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
+                .values("creator_id").annotate(**SUMS, active=Window(Count("*")))
+                .order_by("-gmv", "-clicks", "creator_id")[:limit])
+    handles = dict(Creator.objects.filter(pk__in=[row["creator_id"] for row in rows]).values_list("pk", "handle"))
+    for row in rows:
+        row["handle"], row["creator_pk"] = handles[row["creator_id"]], row["creator_id"]
+    return rows, (rows[0]["active"] if rows else 0)
+
+
+def active_creators(*, shop, period: Period) -> int:
+    return (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
+            .values("creator").distinct().count())
 
 
 def links_of_creator(*, creator) -> QuerySet[Link]:

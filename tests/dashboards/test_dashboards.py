@@ -44,6 +44,11 @@ def test_seller_home_matches_the_raw_rows(client, demo):
     assert _value(response, "Affiliate orders") == f"{attributed.count():,}"
     assert _value(response, "Affiliate GMV") == f"¥{affiliate_gmv:,.0f}"
     assert _value(response, "Clicks") == f"{clicks.count():,}"
+    active = set(clicks.values_list("link__creator", flat=True)) | set(attributed.values_list("creator", flat=True))
+    assert _value(response, "Active creators") == f"{len(active):,}"
+    by_creator = (OrderLine.objects.filter(order__conversion__in=attributed)
+                  .values_list("order__conversion__creator__handle").annotate(gmv=Sum("net_amount")).order_by("-gmv"))
+    assert [row["handle"] for row in response.context["top_creators"]] == [handle for handle, _ in by_creator][:5]
     assert response.context["chart"]["labels"][-1] == timezone.now().date().isoformat()
     assert len(response.context["chart"]["gmv"]) == 30
 
