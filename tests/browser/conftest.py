@@ -26,11 +26,23 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def open_context(browser, live_server, width, height, **options):
+    """A browser context on the live server, as every test here opens one.
+
+    Motion is reduced, as a user may ask for: Bootstrap then drops its transitions, so
+    a button inside a panel that is still unfolding does not move under the click
+    (on a busy machine Playwright could click where the button was a frame earlier).
+    """
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url,
+                                  reduced_motion="reduce", **options)
+    context.set_default_timeout(10_000)
+    return context
+
+
 @pytest.fixture
 def phone(browser, live_server):
     """A phone-sized page (375 px wide) on the live server."""
-    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context = open_context(browser, live_server, 375, 812)
     page = context.new_page()
     yield page
     context.close()
@@ -51,8 +63,7 @@ def screenshots(request):
 @pytest.fixture
 def desktop(browser, live_server):
     """A laptop-sized page on the live server, for sellers and staff."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    context.set_default_timeout(10_000)
+    context = open_context(browser, live_server, 1280, 900)
     page = context.new_page()
     yield page
     context.close()
@@ -64,8 +75,7 @@ def new_page(browser, live_server):
     contexts = []
 
     def make(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url)
-        context.set_default_timeout(10_000)
+        context = open_context(browser, live_server, width, height)
         contexts.append(context)
         return context.new_page()
 

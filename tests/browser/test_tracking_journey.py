@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.browser.conftest import open_context
 from tests.factories import LinkFactory
 from tracking.models import Click, Conversion, DailyLinkStats
 
@@ -16,9 +17,7 @@ PHONE_UA = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/
 def test_link_to_paid_order(browser, live_server, screenshots):
     link = LinkFactory()
     product = link.product
-    context = browser.new_context(viewport={"width": 375, "height": 812}, base_url=live_server.url,
-                                  user_agent=PHONE_UA)
-    context.set_default_timeout(10_000)
+    context = open_context(browser, live_server, 375, 812, user_agent=PHONE_UA)
     page = context.new_page()
     try:
         page.goto(f"/r/{link.code}")

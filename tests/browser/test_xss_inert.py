@@ -26,7 +26,7 @@ from tests.factories import (
     paid_order,
 )
 
-from .conftest import log_in
+from .conftest import log_in, open_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAYLOAD = '<script>window.__xss=1;alert(1)</script><img src=x onerror="window.__xss=1;alert(2)">'
@@ -59,9 +59,7 @@ def watched(browser, live_server):
     contexts = []
 
     def make(width=1280, height=900):
-        context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server.url,
-                                      bypass_csp=True)
-        context.set_default_timeout(10_000)
+        context = open_context(browser, live_server, width, height, bypass_csp=True)
         contexts.append(context)
         page = context.new_page()
         page.dialogs = []
