@@ -32,6 +32,15 @@ def pytest_runtest_setup(item):
             _missing(f"Redis at REDIS_URL does not answer: {exc}")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A reused test database may come from a session that ended with a flush."""
+    from tests.data_rows import restore
+
+    with django_db_blocker.unblock():
+        restore()
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """The cache holds rate-limit counters and resolved codes: no test sees another's."""

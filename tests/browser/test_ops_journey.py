@@ -4,12 +4,11 @@ starts, approves, exports and pays a payout run; both show in the history."""
 from decimal import Decimal
 
 import pytest
-from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
-from config.staff_groups import ensure_groups
 from payouts.models import LedgerEntry, PayoutRun
 from shops.models import Product
+from tests import data_rows
 from tests.browser.conftest import admin_action, log_in
 from tests.factories import CreatorFactory, ProductFactory, UserFactory
 from tests.payouts.test_runs import IN_LAST_MONTH, LAST_MONTH
@@ -18,7 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _staff(group_name):
-    ensure_groups(django_apps)  # transactional tests flush the rows data migrations made
+    data_rows.restore()  # transactional tests flush the rows data migrations made
     user = UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     return user

@@ -8,7 +8,6 @@ No answer may be a 500. Afterwards no page shows a payload unescaped (the browse
 of that is tests/browser/test_xss_inert.py). A form class or admin action that the crawl
 never reached fails the test, so a new form is swept the day it appears."""
 
-import importlib
 import io
 from collections import Counter, deque
 from urllib.parse import urlsplit
@@ -16,7 +15,6 @@ from urllib.parse import urlsplit
 import django_filters
 import pytest
 from django import forms
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,6 +24,7 @@ from PIL import Image
 
 from config import demo
 from shops.models import Product
+from tests import data_rows
 from tests.factories import UserFactory
 
 from .forms_in_html import CHOICE_TYPES, DATE_TYPES, NUMBER_TYPES, TEXT_TYPES, Form, read_page
@@ -252,8 +251,7 @@ def _ours(base: type) -> set[type]:
 def world(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         demo.seed()
-    for app in ("affiliates", "payouts", "tracking"):  # the schedules a deployment has (a flush removes them)
-        importlib.import_module(f"{app}.migrations.0002_beat_schedule").create(apps, None)
+    data_rows.restore()  # the periodic tasks a deployment has (an earlier test's flush removed them)
     newcomer = UserFactory(email="newcomer@example.net")
     users = get_user_model().objects
     return {
