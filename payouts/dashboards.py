@@ -43,8 +43,8 @@ def _change(now, before) -> float | None:
     return round(100 * (float(now) - float(before)) / float(before), 1)
 
 
-def _link_sums(scope: Q, period: Period, model=DailyLinkStats) -> dict:
-    return model.objects.filter(scope, day__range=(period.start, period.end)).aggregate(
+def _link_sums(scope: Q, period: Period) -> dict:
+    return DailyLinkStats.objects.filter(scope, day__range=(period.start, period.end)).aggregate(
         clicks=Coalesce(Sum("clicks"), 0), unique=Coalesce(Sum("unique_clicks"), 0),
         flagged=Coalesce(Sum("flagged_clicks"), 0), orders=Coalesce(Sum("orders"), 0),
         gmv=Coalesce(Sum("gmv"), ZERO), commission=Coalesce(Sum("commission"), ZERO),
@@ -65,18 +65,30 @@ def _series(rows, period: Period, field: str) -> list:
 # --------------------------------------------------------------------------------------
 
 
-def _seller_sums(shop: Shop, period: Period) -> dict:
-    shop_sums = ShopDailyStats.objects.filter(shop=shop, day__range=(period.start, period.end)).aggregate(
-        orders=Coalesce(Sum("orders"), 0), gmv=Coalesce(Sum("gmv"), ZERO))
-    link = _link_sums(Q(shop=shop), period, model=ShopAffiliateDaily)
-    return {"orders": shop_sums["orders"], "gmv": shop_sums["gmv"], "affiliate_orders": link["orders"],
-            "affiliate_gmv": link["gmv"], "clicks": link["clicks"], "unique": link["unique"],
-            "commission": link["commission"]}
+def _daily_rows(model, shop: Shop, period: Period, fields: tuple[str, ...]) -> list[dict]:
+    """The shop's rollup rows of the period and of the one before it, in one read."""
+    return list(model.objects.filter(shop=shop, day__range=(period.previous().start, period.end))
+                .values("day", *fields))
+
+
+def _totals(rows: list[dict], period: Period, fields: tuple[str, ...]) -> dict:
+    """Each field summed over the rows inside the period (money fields sum from Decimal 0)."""
+    inside = [row for row in rows if period.start <= row["day"] <= period.end]
+    return {field: sum((row[field] for row in inside), ZERO if field == "gmv" else 0) for field in fields}
 
 
 def seller_dashboard(*, shop: Shop, period: Period) -> dict:
-    """Headline figures, charts, the top creators and the affiliate to-dos of the seller home."""
-    now, before = _seller_sums(shop, period), _seller_sums(shop, period.previous())
+    """Headline figures, charts, the top creators and the affiliate to-dos of the seller home.
+
+    The shop's two daily rollups are read once each, for this period and the previous
+    one: the headline sums, their comparisons and the charts all come from those rows.
+    """
+    shop_fields, link_fields = ("orders", "gmv"), ("clicks", "unique_clicks", "orders", "gmv")
+    shop_rows = _daily_rows(ShopDailyStats, shop, period, shop_fields)
+    link_rows = _daily_rows(ShopAffiliateDaily, shop, period, link_fields)
+    now, before = ({**_totals(shop_rows, p, shop_fields),
+                    **{f"affiliate_{field}": value for field, value in _totals(link_rows, p, link_fields).items()}}
+                   for p in (period, period.previous()))
     top_creators, active = creator_ranking(shop=shop, period=period)
     active_before = active_creators(shop=shop, period=period.previous())
     samples = creator_fulfilment(shop=shop, creator_ids=[row["creator_pk"] for row in top_creators])
@@ -84,8 +96,8 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
         row["samples"] = samples.get(row["creator_pk"], (0, 0))
     currency = shop.currency or "USD"
     share = round(100 * float(now["affiliate_gmv"]) / float(now["gmv"]), 1) if now["gmv"] else None
-    conversion, conversion_before = (conversion_rate(now["affiliate_orders"], now["unique"]),
-                                     conversion_rate(before["affiliate_orders"], before["unique"]))
+    conversion, conversion_before = (conversion_rate(now["affiliate_orders"], now["affiliate_unique_clicks"]),
+                                     conversion_rate(before["affiliate_orders"], before["affiliate_unique_clicks"]))
     owed = (Commission.objects.filter(shop=shop, status__in=[Commission.Status.PENDING, Commission.Status.APPROVED,
                                                              Commission.Status.FROZEN])
             .values("status").annotate(total=Sum(F("amount") - F("clawed_back"))))
@@ -101,8 +113,8 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
         Figure("Orders", f"{now['orders']:,}", _change(now["orders"], before["orders"])),
         Figure("Affiliate orders", f"{now['affiliate_orders']:,}",
                _change(now["affiliate_orders"], before["affiliate_orders"])),
-        Figure("Clicks", f"{now['clicks']:,}", _change(now["clicks"], before["clicks"]),
-               f"{now['unique']:,} unique"),
+        Figure("Clicks", f"{now['affiliate_clicks']:,}", _change(now["affiliate_clicks"], before["affiliate_clicks"]),
+               f"{now['affiliate_unique_clicks']:,} unique"),
         Figure("Conversion", f"{conversion} %" if conversion is not None else "—",
                _change(conversion, conversion_before), "affiliate orders per unique click"),
         Figure("Commissions owed", money((owed.get("pending") or ZERO) + (owed.get("approved") or ZERO)
@@ -110,10 +122,6 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
                f"{money(owed.get('pending') or ZERO)} pending, {money(owed.get('approved') or ZERO)} approved"),
         Figure("Active creators", f"{active:,}", _change(active, active_before)),
     ]
-    shop_rows = ShopDailyStats.objects.filter(shop=shop, day__range=(period.start, period.end)).values("day", "gmv",
-                                                                                                   "orders")
-    link_rows = list(ShopAffiliateDaily.objects.filter(shop=shop, day__range=(period.start, period.end))
-                     .values("day", "gmv", "clicks", "orders"))
     chart = {
         "labels": [day.isoformat() for day in _days(period)],
         "gmv": _series(shop_rows, period, "gmv"), "affiliate_gmv": _series(link_rows, period, "gmv"),

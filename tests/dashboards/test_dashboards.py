@@ -27,15 +27,29 @@ def _value(response, label):
     return next(f.value for f in response.context["figures"] if f.label == label)
 
 
+def _paid_orders_and_gmv(shop, period):
+    placed = Q(placed_at__date__gte=period.start, placed_at__date__lte=period.end)
+    paid = Order.objects.filter(placed, shop=shop, paid_at__isnull=False)
+    gmv = ((OrderLine.objects.filter(order__in=paid).aggregate(t=Sum("net_amount"))["t"] or 0)
+           - (paid.aggregate(r=Sum("refunds__lines__net_amount"))["r"] or 0))
+    return paid, gmv
+
+
+def _change(response, label):
+    return next(f.change for f in response.context["figures"] if f.label == label)
+
+
 def test_seller_home_matches_the_raw_rows(client, demo):
     shop = Shop.objects.get(slug="tokyo-tea")
     client.force_login(shop.memberships.first().user)
     response = client.get(reverse("seller_home"), {"days": 30})
     period = response.context["period"]
-    placed = Q(placed_at__date__gte=period.start, placed_at__date__lte=period.end)
-    paid = Order.objects.filter(placed, shop=shop, paid_at__isnull=False)
-    gmv = (OrderLine.objects.filter(order__in=paid).aggregate(t=Sum("net_amount"))["t"]
-           - (paid.aggregate(r=Sum("refunds__lines__net_amount"))["r"] or 0))
+    paid, gmv = _paid_orders_and_gmv(shop, period)
+    paid_before, gmv_before = _paid_orders_and_gmv(shop, period.previous())
+    assert gmv_before and paid_before.exists()  # the demo has a previous period to compare with
+    assert _change(response, "GMV") == round(100 * float(gmv - gmv_before) / float(gmv_before), 1)
+    assert _change(response, "Orders") == round(100 * (paid.count() - paid_before.count()) / paid_before.count(), 1)
+    assert sum(response.context["chart"]["gmv"]) == pytest.approx(float(gmv))
     attributed = Conversion.objects.filter(order__in=paid, outcome="attributed")
     affiliate_gmv = OrderLine.objects.filter(order__conversion__in=attributed).aggregate(t=Sum("net_amount"))["t"]
     clicks = Click.objects.filter(link__product__shop=shop, at__date__gte=period.start, at__date__lte=period.end)
@@ -44,6 +58,7 @@ def test_seller_home_matches_the_raw_rows(client, demo):
     assert _value(response, "Affiliate orders") == f"{attributed.count():,}"
     assert _value(response, "Affiliate GMV") == f"¥{affiliate_gmv:,.0f}"
     assert _value(response, "Clicks") == f"{clicks.count():,}"
+    assert sum(response.context["chart"]["clicks"]) == clicks.count()
     active = set(clicks.values_list("link__creator", flat=True)) | set(attributed.values_list("creator", flat=True))
     assert _value(response, "Active creators") == f"{len(active):,}"
     by_creator = (OrderLine.objects.filter(order__conversion__in=attributed)
