@@ -91,9 +91,9 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
                    for p in (period, period.previous()))
     top_creators, active = creator_ranking(shop=shop, period=period)
     active_before = active_creators(shop=shop, period=period.previous())
-    samples = creator_fulfilment(shop=shop, creator_ids=[row["creator_pk"] for row in top_creators])
+    samples = creator_fulfilment(shop=shop, creator_ids=[row["creator_id"] for row in top_creators])
     for row in top_creators:
-        row["samples"] = samples.get(row["creator_pk"], (0, 0))
+        row["samples"] = samples.get(row["creator_id"], (0, 0))
     currency = shop.currency or "USD"
     share = round(100 * float(now["affiliate_gmv"]) / float(now["gmv"]), 1) if now["gmv"] else None
     conversion, conversion_before = (conversion_rate(now["affiliate_orders"], now["affiliate_unique_clicks"]),

@@ -34,7 +34,7 @@ def creator_ranking(*, shop, period: Period, limit: int = 5) -> tuple[list[dict]
                 .order_by("-gmv", "-clicks", "creator_id")[:limit])
     handles = dict(Creator.objects.filter(pk__in=[row["creator_id"] for row in rows]).values_list("pk", "handle"))
     for row in rows:
-        row["handle"], row["creator_pk"] = handles[row["creator_id"]], row["creator_id"]
+        row["handle"] = handles[row["creator_id"]]
     return rows, (rows[0]["active"] if rows else 0)
 
 
