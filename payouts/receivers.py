@@ -4,21 +4,29 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from shops.signals import order_cancelled, order_paid, order_refunded, order_review_changed
+from tracking.models import Conversion
 from tracking.signals import conversion_created
 
 from . import services, tasks
-from .services import PAYABLE_ORDER_STATUSES
+
+# A commission needs two facts, committed in either order: the order is paid, and it is
+# attributed. Whichever commits second queues the computation. Both lock the order's row
+# before they commit, so the second one sees the first (tracking reads the status under
+# that lock and says so in `order_paid`; here the payment has committed, so an attribution
+# that committed before it is visible). The sweeper stays a safety net for a lost enqueue.
 
 
 @receiver(order_paid, dispatch_uid="payouts.commissions_on_paid")
 def commissions_on_paid(sender, order, **kwargs):
-    transaction.on_commit(lambda: tasks.compute_commissions.delay([order.pk]))
+    """The payment committed second: the attribution is already there."""
+    if Conversion.objects.filter(order_id=order.pk, outcome=Conversion.Outcome.ATTRIBUTED).exists():
+        transaction.on_commit(lambda: tasks.compute_commissions.delay([order.pk]))
 
 
 @receiver(conversion_created, dispatch_uid="payouts.commissions_on_conversion")
-def commissions_on_conversion(sender, conversion, **kwargs):
-    # Attribution may finish after payment: then this is when commissions can be made.
-    if conversion.order.status in PAYABLE_ORDER_STATUSES:
+def commissions_on_conversion(sender, conversion, order_paid=False, **kwargs):
+    """The attribution committed second: the payment is already there."""
+    if order_paid:
         transaction.on_commit(lambda: tasks.compute_commissions.delay([conversion.order_id]))
 
 

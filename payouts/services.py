@@ -18,13 +18,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from affiliates.models import AffiliateProgram, Creator
 from affiliates.rates import RateQuestion, rates_for
-from shops.models import Order, OrderLine, RefundLine
+from shops.models import Order, OrderLine, Refund, RefundLine
 from shops.money import format_money, money_round
 from tracking.models import Conversion
 from tracking.rollups import Increment, rollup_add
@@ -33,7 +33,6 @@ from .bulk import insert_commissions, insert_events
 from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
 
 logger = logging.getLogger(__name__)
-PAYABLE_ORDER_STATUSES = (Order.Status.PAID, Order.Status.SHIPPED, Order.Status.DELIVERED, Order.Status.REFUNDED)
 
 
 def sources(model, to: str) -> list[str]:
@@ -71,17 +70,29 @@ def _skip_locked() -> dict:
 # --------------------------------------------------------------------------------------
 
 
+def _lock_orders(order_ids) -> list[int]:
+    """Lock the orders' rows in id order (as payment, attribution and refunds lock them):
+    whatever of theirs is in flight commits first, so what is read next is final."""
+    return list(Order.objects.select_for_update().filter(pk__in=list(order_ids)).order_by("pk")
+                .values_list("pk", flat=True))
+
+
 @transaction.atomic
 def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
     """One commission per line of each attributed, paid order; lines that have one keep it.
 
     Safe to call twice or concurrently (a unique constraint per order line), and cheap
     for many orders: a handful of queries for the whole batch. Returns how many were made.
+
+    The orders' rows are locked first (in id order, as everyone locks them): a payment,
+    attribution or refund of these orders still in flight commits before anything here
+    is read, so what is read is their final state.
     """
+    order_ids = _lock_orders(order_ids)
     conversions = {
         c["order_id"]: c for c in
-        Conversion.objects.filter(order_id__in=list(order_ids), outcome=Conversion.Outcome.ATTRIBUTED,
-                                  order__status__in=PAYABLE_ORDER_STATUSES)
+        Conversion.objects.filter(order_id__in=order_ids, outcome=Conversion.Outcome.ATTRIBUTED,
+                                  order__status__in=Order.PAID_STATUSES)
         .values("order_id", "creator_id", "link_id", "link_created_at", "order__shop_id", "order__placed_at",
                 "order__paid_at", "order__currency")
     }
@@ -91,8 +102,7 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
                  .values_list("pk", "order_id", "product_id", "net_amount"))
     if not lines:
         return 0
-    refunded = dict(RefundLine.objects.filter(line_id__in=[line[0] for line in lines])
-                    .values("line_id").annotate(net=Sum("net_amount")).values_list("line_id", "net"))
+    refunded = _refunded_net(line_ids=[line[0] for line in lines])
     hold_days = dict(AffiliateProgram.objects.filter(shop_id__in={c["order__shop_id"] for c in conversions.values()})
                      .values_list("shop_id", "hold_days"))
     questions = [
@@ -137,7 +147,7 @@ def commissions_sweep(*, older_than: timedelta = timedelta(minutes=10)) -> int:
     """Paid attributed orders whose commissions never came (a lost enqueue): make them now."""
     cutoff = timezone.now() - older_than
     missing = (
-        Conversion.objects.filter(outcome=Conversion.Outcome.ATTRIBUTED, order__status__in=PAYABLE_ORDER_STATUSES,
+        Conversion.objects.filter(outcome=Conversion.Outcome.ATTRIBUTED, order__status__in=Order.PAID_STATUSES,
                                   order__paid_at__lte=cutoff)
         .filter(Exists(OrderLine.objects.filter(order_id=OuterRef("order_id"), commission__isnull=True)))
         .values_list("order_id", flat=True)
@@ -183,12 +193,19 @@ def _event(commission: Commission, *, to: str, change: Decimal = Decimal(0), rea
                                    amount_change=change, reason=reason[:500], by=_by(by), at=timezone.now())
 
 
+def _refunded_net(*, line_ids) -> dict[int, Decimal]:
+    """Per order line, the net amount of its refunds the payment provider confirmed."""
+    return dict(RefundLine.objects.filter(line_id__in=list(line_ids), refund__status=Refund.Status.SUCCEEDED)
+                .values("line_id").annotate(net=Sum("net_amount")).values_list("line_id", "net"))
+
+
 def _take_back(commission: Commission, *, new_refunded_base: Decimal, reason: str, by=None) -> Decimal:
     """Lower a commission to what the unrefunded base earns. Pending or frozen: the amount
-    shrinks. Approved or paid: a clawback debit goes to the ledger. Returns the change."""
-    if commission.status == Commission.Status.REVERSED:
-        return Decimal(0)
+    shrinks. Approved or paid: a clawback debit goes to the ledger. Returns the change
+    (nothing when the commission already stands at that refunded base)."""
     new_refunded_base = min(new_refunded_base, commission.base)
+    if commission.status == Commission.Status.REVERSED or new_refunded_base == commission.refunded_base:
+        return Decimal(0)
     owed = commission_amount(base=commission.base - new_refunded_base, rate=commission.rate,
                              currency=commission.currency)
     reversed_fully = new_refunded_base == commission.base
@@ -216,18 +233,24 @@ def _take_back(commission: Commission, *, new_refunded_base: Decimal, reason: st
 
 @transaction.atomic
 def commissions_apply_refund(*, refund_line_ids: Iterable[int], by=None) -> Decimal:
-    """An order's lines were refunded: lower their commissions in proportion. Returns the total change."""
+    """Some of an order's lines were refunded: lower their commissions to what the
+    unrefunded part earns. Returns the total change.
+
+    Absolute, not incremental: each commission's refunded base becomes the sum of its
+    line's confirmed refunds. Applying a refund twice, or to a commission computed after
+    the refund (which counted it already), changes nothing. The orders' rows are locked
+    first, as the computation locks them, so the two never miss each other.
+    """
     total = Decimal(0)
     refund_lines = list(RefundLine.objects.filter(pk__in=list(refund_line_ids)).select_related("refund"))
-    commissions = {c.order_line_id: c for c in Commission.objects.select_for_update().select_related("order")
-                   .filter(order_line_id__in=[r.line_id for r in refund_lines])}
-    for refund_line in refund_lines:
-        commission = commissions.get(refund_line.line_id)
-        if commission is None:
-            continue
-        reason = f"Refund: {refund_line.refund.reason}"
-        total += _take_back(commission, new_refunded_base=commission.refunded_base + refund_line.net_amount,
-                            reason=reason, by=by)
+    line_ids = {r.line_id for r in refund_lines}
+    _lock_orders(OrderLine.objects.filter(pk__in=line_ids).values_list("order_id", flat=True))
+    refunded = _refunded_net(line_ids=line_ids)
+    reasons = {r.line_id: r.refund.reason for r in sorted(refund_lines, key=lambda r: r.pk)}
+    for commission in (Commission.objects.select_for_update().select_related("order")
+                       .filter(order_line_id__in=line_ids).order_by("pk")):
+        total += _take_back(commission, new_refunded_base=refunded.get(commission.order_line_id, Decimal(0)),
+                            reason=f"Refund: {reasons[commission.order_line_id]}", by=by)
     return total
 
 
@@ -235,6 +258,7 @@ def commissions_apply_refund(*, refund_line_ids: Iterable[int], by=None) -> Deci
 def commissions_apply_cancellation(*, order: Order) -> Decimal:
     """A paid order was cancelled: every commission on it is reversed (clawed back if approved)."""
     total = Decimal(0)
+    _lock_orders([order.pk])
     for commission in Commission.objects.select_for_update().select_related("order").filter(order=order):
         total += _take_back(commission, new_refunded_base=commission.base, reason="Order cancelled")
     return total
@@ -476,10 +500,15 @@ def early_payout_request(*, creator: Creator, currency: str) -> EarlyPayoutReque
     if balance < minimum:
         raise ValidationError(f"Early payouts start at {format_money(minimum, currency)}; "
                               f"your balance is {format_money(balance, currency)}.")
+    already = ValidationError("You already asked for an early payout in this currency; finance answers it soon.")
     if EarlyPayoutRequest.objects.filter(creator=creator, currency=currency,
                                          status=EarlyPayoutRequest.Status.REQUESTED).exists():
-        raise ValidationError("You already asked for an early payout in this currency.")
-    return EarlyPayoutRequest.objects.create(creator=creator, currency=currency, requested_at=timezone.now())
+        raise already
+    try:
+        with transaction.atomic():
+            return EarlyPayoutRequest.objects.create(creator=creator, currency=currency, requested_at=timezone.now())
+    except IntegrityError:  # the same request, sent at the same moment, was first
+        raise already from None
 
 
 @transaction.atomic

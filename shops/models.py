@@ -258,6 +258,8 @@ class Order(models.Model):
         Status.DELIVERED: {Status.REFUNDED},
     }
     REFUNDABLE = {Status.PAID, Status.SHIPPED, Status.DELIVERED}
+    # The buyer paid and the sale stands (in whole or in part): what commissions are earned on.
+    PAID_STATUSES = (Status.PAID, Status.SHIPPED, Status.DELIVERED, Status.REFUNDED)
 
     shop = models.ForeignKey(Shop, on_delete=models.PROTECT, related_name="orders")
     number = models.CharField(max_length=20, unique=True)
@@ -283,6 +285,9 @@ class Order(models.Model):
     total = models.DecimalField(**MONEY)
     refunded_total = models.DecimalField(**MONEY, default=Decimal("0"))
     payment_reference = models.CharField(max_length=64, blank=True)
+    # Set by the submission that charges the card: a second submission of the same checkout
+    # (a double click, a retried request) waits for that outcome instead of charging again.
+    payment_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     tracking_number = models.CharField(max_length=64, blank=True)
     # Staff hold an order for fraud review: its commissions stop until it is released.
     under_review = models.BooleanField(default=False, db_index=True)
@@ -368,20 +373,40 @@ class OrderLine(models.Model):
 
 
 class Refund(models.Model):
-    """Money returned to the buyer for some lines (or all of them), with the seller's reason."""
+    """Money returned to the buyer for some lines (or all of them), with the seller's reason.
+
+    Recorded as pending (its lines reserved, so nothing is refunded twice), sent to the
+    payment gateway outside any transaction, then confirmed or failed. A failed refund
+    gives its lines back; a confirmed one is what other apps hear about."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Sent to the payment provider"
+        SUCCEEDED = "succeeded", "Refunded"
+        FAILED = "failed", "Failed"
+
+    TRANSITIONS = {Status.PENDING: {Status.SUCCEEDED, Status.FAILED}}
 
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(**MONEY)
     reason = models.CharField(max_length=500)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # The seller cancelled the order: it becomes cancelled (and restocked) when this succeeds.
+    cancels_order = models.BooleanField(default=False)
     reference = models.CharField(max_length=64, blank=True)
+    failure_reason = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"Refund of {format_money(self.amount, self.order.currency)} on {self.order}"
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"refund-{self.pk}"
 
 
 class RefundLine(models.Model):

@@ -122,17 +122,22 @@ class CheckoutView(View):
             )
             order = services.order_pay(order=order, card_number=data["card_number"])
         except services.CheckoutError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
-            # A new key: the next attempt is a new order, not the failed one again.
-            form.data = form.data.copy()
-            form.data["checkout_key"] = secrets.token_urlsafe(24)
-            return self._render(form)
+            return self._retry(form, exc.messages)
         if order.status == Order.Status.PAYMENT_FAILED:
-            form.add_error(None, "The payment for this order failed. Please try again.")
-            return self._render(form)
-        self.cart.remove_products([line.product_id for line in order.lines.all()])
+            # This form was sent twice and the first submission's card was declined.
+            return self._retry(form, ["The payment for this order failed. Please try again."])
+        if order.status != Order.Status.PENDING_PAYMENT:
+            self.cart.remove_products([line.product_id for line in order.lines.all()])
+        # Still pending: another submission of this form is charging the card; its page says so.
         return redirect(order)
+
+    def _retry(self, form, messages_: list[str]):
+        for message in messages_:
+            form.add_error(None, message)
+        # A new key: the next attempt is a new order, not the failed one again.
+        form.data = form.data.copy()
+        form.data["checkout_key"] = secrets.token_urlsafe(24)
+        return self._render(form)
 
 
 def order_confirmation(request, token):

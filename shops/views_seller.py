@@ -11,7 +11,7 @@ from . import selectors, services
 from .filters import OrderFilter, SellerProductFilter
 from .forms import ProductForm, ReasonForm, RefundForm, ShipForm, ShopProfileForm
 from .mixins import SellerRequiredMixin, say_errors
-from .models import Order, Product
+from .models import Order, Product, Refund
 from .money import format_money
 from .tables import OrderTable, ProductTable
 
@@ -194,17 +194,30 @@ class OrderDetailView(SellerRequiredMixin, View):
                 form = ReasonForm(request.POST, prefix="cancel")
                 if not form.is_valid():
                     return self.render_page(order, 400, cancel_form=form)
-                services.order_cancel(order=order, by=request.user, reason=form.cleaned_data["reason"])
-                messages.success(request, "Order cancelled; the buyer gets their money back.")
+                refund = services.order_cancel(order=order, by=request.user, reason=form.cleaned_data["reason"])
+                _say_refund(request, refund, done="Order cancelled; the buyer gets their money back.")
             elif action == "refund":
                 form = RefundForm(request.POST, order=order, prefix="refund")
                 if not form.is_valid():
                     return self.render_page(order, 400, refund_form=form)
                 refund = services.order_refund(order=order, by=request.user, quantities=form.quantities(),
                                                reason=form.cleaned_data["reason"])
-                messages.success(request, f"Refunded {format_money(refund.amount, order.currency)}.")
+                _say_refund(request, refund, done=f"Refunded {format_money(refund.amount, order.currency)}.")
             else:
                 messages.error(request, "Unknown action.")
         except ValidationError as exc:
             say_errors(request, exc)
         return redirect("seller:order_detail", pk=order.pk)
+
+
+def _say_refund(request, refund: Refund, *, done: str) -> None:
+    """What became of a refund sent to the payment provider."""
+    if refund.status == Refund.Status.SUCCEEDED:
+        messages.success(request, done)
+    elif refund.status == Refund.Status.FAILED:
+        messages.error(request, f"The payment provider refused the refund: {refund.failure_reason} "
+                                "Nothing was refunded" + (" and the order is not cancelled." if refund.cancels_order
+                                                           else "; you can try again."))
+    else:
+        messages.warning(request, "The payment provider has not answered yet. The refund stays pending and is "
+                                  "sent again in a few minutes; this page shows when it is done.")

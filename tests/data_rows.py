@@ -12,6 +12,7 @@ from django.apps import apps
 DATA_MIGRATIONS = [
     ("config", "0001_staff_groups", "create_groups"),
     ("shops", "0002_starter_categories", "create"),
+    ("shops", "0008_payment_claim_and_refund_status", "create_schedule"),
     ("affiliates", "0002_beat_schedule", "create"),
     ("payouts", "0002_beat_schedule", "create"),
     ("tracking", "0002_beat_schedule", "create"),

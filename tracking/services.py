@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -51,8 +52,13 @@ def _uuid(value: str):
         return None
 
 
+class ClicksNotStoredYet(Exception):
+    """A click in the buyer's cookie is still on its way from the Redis stream to the
+    database: attributing now could credit an older click, or nobody."""
+
+
 @transaction.atomic
-def order_attribute(*, order: Order, cookie_clicks: list[CookieClick]) -> Conversion:
+def order_attribute(*, order: Order, cookie_clicks: list[CookieClick], wait_for_clicks: bool = False) -> Conversion:
     """Decide who, if anyone, gets the credit for an order: the last eligible click in the
     buyer's cookie on a link of this shop, within the program's attribution window.
 
@@ -60,6 +66,15 @@ def order_attribute(*, order: Order, cookie_clicks: list[CookieClick]) -> Conver
     user or same email), a suspended creator, a link that attributed nothing at the time
     of the click (collaboration ended, program left, not allowed). The outcome and its
     reason are stored either way; calling it again returns the first answer.
+
+    With `wait_for_clicks`, a click of the window that is not stored yet (still in the
+    click stream) raises ClicksNotStoredYet instead of being passed over; the caller
+    tries again shortly. Without the stream, clicks are stored as they happen.
+
+    When the order is attributed, `conversion_created` goes out after commit, saying
+    whether the order was already paid: the order's row is locked to read that, and the
+    payment holds the same lock until it commits, so exactly one of the two commits
+    second and knows it (payouts computes the commissions then).
     """
     existing = Conversion.objects.filter(order=order).first()
     if existing is not None:
@@ -75,12 +90,17 @@ def order_attribute(*, order: Order, cookie_clicks: list[CookieClick]) -> Conver
     if candidates:
         program = AffiliateProgram.objects.filter(shop_id=order.shop_id).first()
         window = timedelta(days=program.attribution_window_days if program else 0)
+        oldest = (order.placed_at - window).timestamp()
         stored = Click.objects.in_bulk([u for u in (_uuid(c.click_id) for c in candidates) if u])
         outcome = Conversion.Outcome.OUTSIDE_WINDOW
         refusals = []
         for candidate in sorted(candidates, key=lambda c: c.at, reverse=True):
             click = stored.get(_uuid(candidate.click_id))
-            if click is None or click.link_id != candidate.link_id or click.at > order.placed_at:
+            if click is None:
+                if wait_for_clicks and candidate.at >= oldest and settings.TRACKING_REDIS:
+                    raise ClicksNotStoredYet(candidate.click_id)
+                continue
+            if click.link_id != candidate.link_id or click.at > order.placed_at:
                 continue
             if click.at < order.placed_at - window:
                 break  # older clicks are further outside
@@ -110,15 +130,18 @@ def order_attribute(*, order: Order, cookie_clicks: list[CookieClick]) -> Conver
         totals = order.lines.aggregate(items=Sum("quantity"), gmv=Sum("net_amount"))
         rollup_add([Increment(day=order.placed_at.date(), link_id=winner.pk,
                               values={"orders": 1, "items": totals["items"] or 0, "gmv": totals["gmv"] or 0})])
-        transaction.on_commit(lambda: signals.conversion_created.send(sender=Conversion, conversion=conversion))
+        # Last, so the lock is held only until commit: the payment's own lock on this row
+        # means the status read here is final for whichever of the two commits second.
+        status = Order.objects.select_for_update().values_list("status", flat=True).get(pk=order.pk)
+        paid = status in Order.PAID_STATUSES
+        transaction.on_commit(lambda: signals.conversion_created.send(
+            sender=Conversion, conversion=conversion, order_paid=paid))
     logger.info("order %s attribution: %s", order.pk, outcome)
     return conversion
 
 
 def clicks_prune(*, now=None) -> int:
     """Delete raw clicks older than the retention setting; their rollups stay."""
-    from django.conf import settings
-
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRACKING_CLICK_RETENTION_DAYS)
     deleted, _ = Click.objects.filter(at__lt=cutoff).delete()
     return deleted

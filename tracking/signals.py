@@ -1,7 +1,9 @@
 """Sent by tracking after commit.
 
-- conversion_created(conversion): an order was attributed to a creator; payouts computes
-  its commissions if the order is already paid.
+- conversion_created(conversion, order_paid): an order was attributed to a creator.
+  `order_paid` says whether the payment had committed before this attribution did (read
+  under the order's row lock); then payouts computes its commissions now, otherwise it
+  does so when the payment commits.
 """
 
 from django.dispatch import Signal

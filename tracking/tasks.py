@@ -15,13 +15,27 @@ def flush_clicks() -> int:
     return clicks.flush_clicks()
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
-def attribute_order(order_id: int, cookie_clicks: list[list]) -> str:
-    """Attribute a placed order, after storing any clicks still waiting in the stream."""
+# A click reaches the database within a flush or two (every 2 s, or sooner by the flush
+# below); give up waiting for one after about 15 s (it was lost with a Redis that died).
+CLICK_WAITS = 12
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5)
+def attribute_order(self, order_id: int, cookie_clicks: list[list], waited: int = 0) -> str:
+    """Attribute a placed order, after storing any clicks still waiting in the stream.
+
+    Another flusher may hold the stream at this moment (the periodic flush): then a click
+    of the cookie may not be stored yet, and the task tries again a moment later rather
+    than attribute without it."""
     clicks.flush_clicks()
     order = Order.objects.get(pk=order_id)
     entries = [CookieClick(click_id=c, link_id=int(link), at=int(at)) for c, link, at in cookie_clicks]
-    return services.order_attribute(order=order, cookie_clicks=entries).outcome
+    try:
+        return services.order_attribute(order=order, cookie_clicks=entries,
+                                        wait_for_clicks=waited < CLICK_WAITS).outcome
+    except services.ClicksNotStoredYet:
+        attribute_order.apply_async((order_id, cookie_clicks, waited + 1), countdown=min(0.25 * 2 ** waited, 2))
+        return "waiting for clicks"
 
 
 @shared_task

@@ -206,6 +206,38 @@ def test_a_run_started_twice_at_once_pays_once():
     assert all(report.ok for report in services.reconcile())
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_early_payout_requests_at_once_make_one_and_a_clear_refusal():
+    """A double click on "Ask for an early payout": the unique constraint on open requests
+    refuses the second insert, which the creator reads as a sentence, never a 500."""
+    creator = CreatorFactory()
+    credit(creator, "25.00", at=timezone.now())
+    barrier, outcomes = threading.Barrier(2), []
+
+    def ask():
+        close_old_connections()
+        try:
+            barrier.wait()
+            outcomes.append(services.early_payout_request(creator=creator, currency="USD").status)
+        except ValidationError as exc:
+            outcomes.append(exc.messages[0])
+        finally:
+            close_old_connections()
+
+    with mock.patch.object(EarlyPayoutRequest.objects, "filter", wraps=EarlyPayoutRequest.objects.filter) as check:
+        # Both requests pass the friendly check before either inserts: the race the constraint decides.
+        check.side_effect = lambda *a, **kw: EarlyPayoutRequest.objects.none()
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert sorted(outcomes) == sorted(["requested", "You already asked for an early payout in this currency; "
+                                                    "finance answers it soon."])
+    assert EarlyPayoutRequest.objects.filter(creator=creator).count() == 1
+
+
 def test_month_helpers():
     assert services.previous_month(date(2026, 1, 15)) == date(2025, 12, 1)
     assert services.next_month(date(2026, 12, 1)) == date(2027, 1, 1)
