@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from shops.tables import BaseTable
+from shops.money import money_cell
+from shops.tables import BaseTable, DayColumn
 
 from .models import Creator, SampleRequest
 from .selectors import fulfilment_rate
@@ -18,7 +21,7 @@ class CreatorTable(BaseTable):
     audience_top_country = tables.Column(verbose_name="Audience")
     orders_90d = tables.Column(verbose_name="Orders 90 d")
     gmv_90d = tables.Column(verbose_name="GMV 90 d", orderable=False, empty_values=())
-    fulfilment = tables.Column(empty_values=(), verbose_name="Samples done", order_by=("-samples_fulfilled",))
+    fulfilment = tables.Column(empty_values=(), verbose_name="Samples done %", order_by=("-samples_fulfilled",))
 
     class Meta(BaseTable.Meta):
         model = Creator
@@ -40,6 +43,9 @@ class CreatorTable(BaseTable):
     def render_followers(self, value):
         return f"{value:,}"
 
+    def value_followers(self, value):
+        return value
+
     def render_audience_top_country(self, record):
         parts = [record.get_audience_top_country_display(), record.audience_top_age, record.audience_gender]
         return " · ".join(part for part in parts if part and part != "mixed") or "—"
@@ -47,13 +53,21 @@ class CreatorTable(BaseTable):
     def render_gmv_90d(self, record):
         return record.gmv_90d_display or "—"
 
+    def value_gmv_90d(self, record):
+        """One figure per currency (a creator may sell in several): "1200 JPY; 12.50 USD"."""
+        return "; ".join(f"{money_cell(Decimal(amount), currency)} {currency}"
+                         for currency, amount in sorted(record.gmv_90d.items()))
+
     def render_fulfilment(self, record):
         rate = fulfilment_rate(fulfilled=record.samples_fulfilled, overdue=record.samples_overdue)
         return "no samples yet" if rate is None else f"{rate} %"
 
+    def value_fulfilment(self, record):
+        return fulfilment_rate(fulfilled=record.samples_fulfilled, overdue=record.samples_overdue)
+
 
 class SampleTable(BaseTable):
-    requested_at = tables.DateTimeColumn(verbose_name="Requested", format="Y-m-d")
+    requested_at = DayColumn(verbose_name="Requested")
     creator = tables.Column()
     product = tables.Column()
     status = tables.Column()

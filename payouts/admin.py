@@ -1,15 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
 from shops.admin_actions import NoAddMixin, service_action
 from shops.exports import csv_response
+from shops.money import CURRENCIES
 
-from . import services
+from . import exports, services
 from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
 
 
@@ -124,7 +127,7 @@ class PayoutRunAdmin(SimpleHistoryAdmin):
     actions = [service_action(service=_approve_run, description="Approve selected runs", permission="approve")]
 
     def get_readonly_fields(self, request, obj=None):
-        return ([f.name for f in self.model._meta.fields] + ["progress"]) if obj else []
+        return ([f.name for f in self.model._meta.fields] + ["progress", "export_link"]) if obj else []
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -148,21 +151,36 @@ class PayoutRunAdmin(SimpleHistoryAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             return redirect("admin:payouts_payoutrun_add")
 
-    @admin.display(description="Export")
+    @admin.display(description="Export for payment")
     def export_link(self, obj):
         if obj.status != PayoutRun.Status.APPROVED:
             return "—"
-        return format_html('<a href="{}">CSV</a>', reverse("admin:payouts_payoutrun_export", args=[obj.pk]))
+        url = reverse("admin:payouts_payoutrun_export", args=[obj.pk])
+        links = format_html_join(" · ", '<a href="{}?{}">{}</a>', [
+            (url, urlencode({"method": file.method, "currency": file.currency}), file.label)
+            for file in exports.export_files(run=obj)])
+        missing = exports.missing_details(run=obj).count()
+        if missing:
+            links = format_html('{} <strong class="text-danger">· {} payout(s) without payout details: the creators '
+                                'must add them</strong>', links, missing)
+        return links or "nothing left to pay"
 
     def get_urls(self):
         return [path("<int:pk>/export/", self.admin_site.admin_view(self.export_view),
                      name="payouts_payoutrun_export"), *super().get_urls()]
 
     def export_view(self, request, pk):
+        """One file of an approved run: PayPal's bulk format per currency, or bank transfers."""
         if not self.has_approve_permission(request):
             raise PermissionDenied
-        run = PayoutRun.objects.get(pk=pk)
-        return csv_response(f"payouts-{run.period:%Y-%m}.csv", services.payout_run_rows(run=run))
+        run = get_object_or_404(PayoutRun, pk=pk, status=PayoutRun.Status.APPROVED)
+        method, currency = request.GET.get("method"), request.GET.get("currency", "")
+        if method == exports.PAYPAL and currency in CURRENCIES:
+            return csv_response(f"paypal-payouts-{run.period:%Y-%m}-{currency}.csv",
+                                exports.paypal_rows(run=run, currency=currency))
+        if method == exports.BANK:
+            return csv_response(f"bank-payouts-{run.period:%Y-%m}.csv", exports.bank_rows(run=run))
+        raise Http404("Choose PayPal with a currency, or bank transfers.")
 
 
 def _paid(*, payout, by, reason):

@@ -363,14 +363,24 @@ def payout_run_start(*, period: date, by=None) -> tuple[PayoutRun, bool]:
 def payout_run_compute(*, run: PayoutRun, chunk: int = 2000) -> PayoutRun:
     """Make one payout per creator and currency whose balance before the cutoff reaches the
     minimum, and debit it from the ledger. Chunks commit one by one (progress shows in the
-    admin); a rerun after a crash skips what exists, so nobody is paid twice."""
+    admin); a rerun after a crash skips what exists, so nobody is paid twice.
+
+    A payout never exceeds what is unpaid now (this run's own debits aside): money paid
+    since the cutoff, by an early payout approved before the run, is not paid again, and
+    a clawback that came in meanwhile is netted rather than left as a negative balance.
+    """
     run = PayoutRun.objects.get(pk=run.pk)
     if run.status != PayoutRun.Status.COMPUTING:
         return run
+    before_cutoff = Q(created_at__lt=run.cutoff)
     rows = list(
-        LedgerEntry.objects.filter(created_at__lt=run.cutoff).values("creator_id", "currency")
-        .annotate(balance=Sum("amount"), last=Max("id")).order_by("creator_id", "currency")
+        LedgerEntry.objects.values("creator_id", "currency")
+        .annotate(before=Sum("amount", filter=before_cutoff), last=Max("id", filter=before_cutoff),
+                  unpaid=Sum("amount", filter=~Q(payout_id__in=Payout.objects.filter(run=run).values("pk"))))
+        .filter(before__isnull=False).order_by("creator_id", "currency")
     )
+    for row in rows:
+        row["balance"] = min(row["before"], row["unpaid"])
     due = [row for row in rows if row["balance"] >= payout_minimum(row["currency"])]
     PayoutRun.objects.filter(pk=run.pk).update(total=len(due), done=0)
     for start in range(0, len(due), chunk):
@@ -407,15 +417,6 @@ def payout_run_approve(*, run: PayoutRun, by) -> PayoutRun:
     run.save(update_fields=["status", "approved_at", "approved_by"])
     logger.info("payout run %s approved by user %s", run.period, by.pk)
     return run
-
-
-def payout_run_rows(*, run: PayoutRun) -> list[list]:
-    """The run as PayPal Payouts' bulk CSV expects it: email, amount, currency, unique id, note."""
-    rows = [["email", "amount", "currency", "unique_id", "note"]]
-    for payout in run.payouts.filter(status=Payout.Status.PENDING).select_related("creator").order_by("pk"):
-        rows.append([payout.creator.payout_account, str(payout.amount), payout.currency, f"kinship-{payout.pk}",
-                     f"Kinship Shop commissions {run.period:%Y-%m}"])
-    return rows
 
 
 def _commissions_paid_by(payouts, *, by) -> int:

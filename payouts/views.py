@@ -1,11 +1,11 @@
 """Earnings for creators, monthly statements for sellers."""
 
-from datetime import date
-from decimal import Decimal
+from datetime import UTC, date, datetime
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -14,9 +14,9 @@ from django_tables2 import RequestConfig
 from affiliates.mixins import CreatorRequiredMixin
 from shops.exports import csv_response
 from shops.mixins import SellerRequiredMixin
-from shops.money import CURRENCIES, money_round
+from shops.money import CURRENCIES, money_cell
 
-from . import selectors, services
+from . import selectors, services, statements
 from .tables import CommissionTable
 
 
@@ -28,13 +28,16 @@ class EarningsView(CreatorRequiredMixin, View):
             return table.as_csv("commissions.csv")
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
         balances = services.balances(creator=creator)
+        waiting = selectors.open_early_requests(creator=creator)
         return render(request, "payouts/creator/earnings.html", {
             "summary": selectors.earnings_summary(creator=creator),
             "balances": [(currency, amount, amount >= services.payout_minimum(currency),
-                          services.payout_minimum(currency)) for currency, amount in balances.items()],
+                          services.payout_minimum(currency), waiting.get(currency))
+                         for currency, amount in balances.items()],
             "table": table,
             "payouts": selectors.payouts_of(creator=creator)[:50],
             "requests": creator.early_payout_requests.all()[:10],
+            "statements": statements.creator_statement_periods(creator=creator)[:36],
             "next_run": services.next_month(timezone.now().date()),
         })
 
@@ -54,17 +57,36 @@ class EarlyPayoutView(CreatorRequiredMixin, View):
         return redirect("payouts_creator:earnings")
 
 
+def _statement_month(value: str) -> date:
+    try:
+        return datetime.strptime(value, "%Y-%m").replace(tzinfo=UTC).date()
+    except ValueError:
+        raise Http404("A month is written YYYY-MM.") from None
+
+
+class CreatorStatementView(CreatorRequiredMixin, View):
+    """One currency's account for one month: opening balance, movements, closing balance; CSV."""
+
+    def get(self, request, month, currency):
+        if currency not in CURRENCIES:
+            raise Http404("Unknown currency.")
+        statement = statements.creator_statement(creator=request.creator, currency=currency,
+                                                 month=_statement_month(month))
+        if request.GET.get("export") == "csv":
+            return csv_response(f"statement-{statement.month:%Y-%m}-{currency}.csv",
+                                statements.creator_statement_rows(statement))
+        return render(request, "payouts/creator/statement.html", {"statement": statement})
+
+
 class PayoutStatementView(CreatorRequiredMixin, View):
-    """One payout's statement as CSV: every ledger entry it paid."""
+    """A payout's statement as CSV: the account of the month it pays (or was made in)."""
 
     def get(self, request, pk):
         payout = get_object_or_404(selectors.payouts_of(creator=request.creator), pk=pk)
-        rows = [["date", "kind", "order", "amount", "currency", "note"]]
-        for entry in selectors.statement_entries(payout=payout):
-            order = entry.commission.order.number if entry.commission_id else ""
-            rows.append([f"{entry.created_at:%Y-%m-%d}", entry.get_kind_display(), order, str(entry.amount),
-                         entry.currency, entry.note])
-        return csv_response(f"statement-{payout.period:%Y-%m}-{payout.currency}-{payout.pk}.csv", rows)
+        statement = statements.creator_statement(creator=request.creator, currency=payout.currency,
+                                                 month=payout.period)
+        return csv_response(f"statement-{payout.period:%Y-%m}-{payout.currency}-{payout.pk}.csv",
+                            statements.creator_statement_rows(statement))
 
 
 class MonthForm(forms.Form):
@@ -87,7 +109,7 @@ class SellerStatementView(SellerRequiredMixin, View):
         if form.is_valid() and form.cleaned_data["month"]:
             month = form.cleaned_data["month"]
         month = services.month_start(month or timezone.now().date())
-        statement = selectors.seller_statement(shop=request.shop, month=month)
+        statement = statements.seller_statement(shop=request.shop, month=month)
         if request.GET.get("export") == "csv":
             return csv_response(f"statement-{month:%Y-%m}.csv",
                                 _statement_rows(statement, month, request.shop.currency))
@@ -97,20 +119,27 @@ class SellerStatementView(SellerRequiredMixin, View):
 
 
 def _statement_rows(statement: dict, month: date, currency: str) -> list[list]:
-    def amount(value):
-        return str(money_round(Decimal(value or 0), currency))
+    """The month as an account: "change" holds every movement (it sums to closing minus
+    opening), "balance" the owed amounts at the start and the end, "commission" the
+    computed commissions by creator and, as a breakdown, by product."""
 
-    rows = [["month", "section", "creator or product", "orders", f"affiliate GMV ({currency})",
-             f"commission ({currency})"]]
+    def amount(value):
+        return money_cell(value, currency)
+
+    period = f"{month:%Y-%m}"
+    rows = [["month", "section", "creator or product", "orders", "affiliate GMV", "commission", "change", "balance",
+             "currency"],
+            [period, "owed at the start", "", None, None, None, None, amount(statement["opening"]), currency]]
     for row in statement["by_creator"]:
-        rows.append([f"{month:%Y-%m}", "by creator", f"@{row['handle']}", row["orders"], amount(row["gmv"]),
-                     amount(row["commission"])])
-    for row in statement["by_product"]:
-        rows.append([f"{month:%Y-%m}", "by product", row["title"], row["orders"], amount(row["gmv"]),
-                     amount(row["commission"])])
+        rows.append([period, "computed", f"@{row['handle']}", row["orders"], amount(row["gmv"]),
+                     amount(row["commission"]), amount(row["commission"]), None, currency])
     for event in statement["reductions"]:
-        rows.append([f"{month:%Y-%m}", "reduction", f"@{event.commission.creator.handle} order "
-                     f"{event.commission.order.number}: {event.reason}", "", "", amount(event.amount_change)])
-    rows.append([f"{month:%Y-%m}", "total owed", "", "", amount(statement["totals"]["gmv"]),
-                 amount(statement["owed"])])
+        rows.append([period, "reduction", f"@{event.commission.creator.handle} order "
+                     f"{event.commission.order.number}: {event.reason}", None, None, None,
+                     amount(event.amount_change), None, currency])
+    rows += [[period, "paid out to creators", "", None, None, None, amount(-statement["paid_out"]), None, currency],
+             [period, "owed at the end", "", None, None, None, None, amount(statement["closing"]), currency]]
+    for row in statement["by_product"]:
+        rows.append([period, "computed, by product", row["title"], row["orders"], amount(row["gmv"]),
+                     amount(row["commission"]), None, None, currency])
     return rows

@@ -93,7 +93,7 @@ class RefundInline(NoAddMixin, admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ["created_at", "amount", "reason", "reference", "created_by"]
+    fields = ["created_at", "amount", "status", "reason", "reference", "failure_reason", "created_by"]
     readonly_fields = fields
 
 
@@ -143,7 +143,8 @@ class RefundLineInline(NoAddMixin, admin.TabularInline):
 class RefundAdmin(NoAddMixin, admin.ModelAdmin):
     """Refunds are made from the seller's order page; here staff look them up."""
 
-    list_display = ["order", "amount", "reason", "created_by", "created_at"]
+    list_display = ["order", "amount", "status", "reason", "created_by", "created_at", "completed_at"]
+    list_filter = ["status", "cancels_order"]
     list_select_related = ["order", "created_by"]
     search_fields = ["order__number", "reason"]
     date_hierarchy = "created_at"

@@ -43,6 +43,11 @@ def money_round(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
+def money_cell(amount: Decimal | int | None, currency: str) -> Decimal:
+    """An amount for an export: a number in the currency's minor unit (12.50, 1200)."""
+    return money_round(Decimal(amount or 0), currency)
+
+
 def format_money(amount: Decimal | None, currency: str) -> str:
     """`¥1,200`, `$12.50`, `12.50 EUR`: what people read."""
     if amount is None:

@@ -1,9 +1,6 @@
-from decimal import Decimal
-
 import django_tables2 as tables
 
-from shops.money import format_money, money_round
-from shops.tables import BaseTable
+from shops.tables import BaseTable, CurrencyColumn, MoneyColumn
 
 from .selectors import conversion_rate
 
@@ -14,21 +11,16 @@ class StatsTable(BaseTable):
     clicks = tables.Column()
     unique_clicks = tables.Column(verbose_name="Unique clicks")
     orders = tables.Column()
-    conversion = tables.Column(empty_values=(), verbose_name="Conversion", order_by=("orders",))
-    gmv = tables.Column(verbose_name="GMV")
+    conversion = tables.Column(empty_values=(), verbose_name="Conversion %", order_by=("orders",))
+    gmv = MoneyColumn(verbose_name="GMV")
+    currency = CurrencyColumn()
 
     def render_conversion(self, record):
         rate = conversion_rate(record["orders"], record["unique_clicks"])
-        return "—" if rate is None else f"{rate} %"
+        return "—" if rate is None else rate
 
     def value_conversion(self, record):
-        return conversion_rate(record["orders"], record["unique_clicks"]) or 0
-
-    def render_gmv(self, record, value):
-        return format_money(value, record["currency"])
-
-    def value_gmv(self, record, value):
-        return f"{money_round(Decimal(value or 0), record['currency'])} {record['currency']}"
+        return conversion_rate(record["orders"], record["unique_clicks"])
 
 
 class ProductStatsTable(StatsTable):

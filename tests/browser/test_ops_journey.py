@@ -25,7 +25,7 @@ def _staff(group_name):
 
 def test_support_and_finance(new_page, screenshots):
     product = ProductFactory(status=Product.Status.IN_REVIEW, title="Suspicious Sunglasses")
-    creator = CreatorFactory(payout_account="mika@example.com")
+    creator = CreatorFactory(payout_method="paypal", payout_account="mika@example.com")
     LedgerEntry.objects.create(creator=creator, currency="USD", kind="commission", amount=Decimal("42.00"),
                                created_at=IN_LAST_MONTH)
     support, finance = _staff("support"), _staff("finance")
@@ -49,8 +49,8 @@ def test_support_and_finance(new_page, screenshots):
     run = PayoutRun.objects.get()
     admin_action(page, "/ops/payouts/payoutrun/", [run.pk], "Approve selected runs")
     with page.expect_download() as download:
-        page.get_by_role("link", name="CSV").click()
-    assert "mika@example.com,42.00,USD" in open(download.value.path()).read()  # noqa: PTH123, SIM115
+        page.get_by_role("link", name="PayPal USD: 1 payout(s)").click()
+    assert open(download.value.path()).read().startswith("mika@example.com,42.00,USD,kinship-")  # noqa: PTH123, SIM115
     admin_action(page, "/ops/payouts/payout/", [run.payouts.get().pk],
                  "Mark selected payouts paid (reference as reason)", reason="BATCH-7")
     screenshots(page, "finance-paid")

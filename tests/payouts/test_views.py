@@ -81,7 +81,9 @@ def test_a_payout_statement_lists_what_it_paid_and_is_private(client):
     payout = run.payouts.get()
     client.force_login(creator.user)
     rows = _csv(client.get(reverse("payouts_creator:statement", args=[payout.pk])))
-    assert [row[3] for row in rows[1:]] == ["12.00", "8.00"]
+    assert [row[1] for row in rows[1:]] == ["opening balance", "Commission approved", "Commission approved",
+                                            "closing balance"]
+    assert [row[3] for row in rows[2:4]] == ["12.00", "8.00"] and rows[-1][4] == "20.00" == str(payout.amount)
     client.force_login(CreatorFactory().user)
     assert client.get(reverse("payouts_creator:statement", args=[payout.pk])).status_code == 404
 
@@ -99,8 +101,9 @@ def test_seller_statement_by_creator_product_and_reductions(client, earned):
     assert statement["by_creator"][0]["commission"] == D("20.00")
     assert statement["reduction_total"] == D("-10.00") and statement["owed"] == D("10.00")
     rows = _csv(client.get(reverse("seller_statement"), {"month": month, "export": "csv"}))
-    assert rows[-1][-1] == "10.00"
-    assert any(row[1] == "reduction" for row in rows)
+    closing = next(row for row in rows if row[1] == "owed at the end")
+    assert closing[rows[0].index("balance")] == "10.00" and closing[-1] == "USD"
+    assert next(row for row in rows if row[1] == "reduction")[rows[0].index("change")] == "-10.00"
 
 
 @pytest.mark.parametrize("month", ["2026-13", "nonsense", "", "1999-01"])
@@ -137,7 +140,7 @@ def finance(client):
 
 
 def test_finance_starts_approves_exports_and_pays_a_run(client, finance, django_capture_on_commit_callbacks):
-    creator = CreatorFactory(payout_account="=cmd|' /C calc'!A0")
+    creator = CreatorFactory(payout_method="bank", payout_account="=cmd|' /C calc'!A0")
     credit(creator, "30.00")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("admin:payouts_payoutrun_add"), {"period": LAST_MONTH.isoformat()})
@@ -147,8 +150,8 @@ def test_finance_starts_approves_exports_and_pays_a_run(client, finance, django_
                 {"action": "payout_run_approve", "_selected_action": [run.pk]})
     run.refresh_from_db()
     assert run.status == "approved"
-    rows = _csv(client.get(reverse("admin:payouts_payoutrun_export", args=[run.pk])))
-    assert rows[1][0].startswith("'=")  # formula-like cells are escaped
+    rows = _csv(client.get(reverse("admin:payouts_payoutrun_export", args=[run.pk]), {"method": "bank"}))
+    assert rows[1][2].startswith("'=")  # formula-like cells are escaped
     payout = run.payouts.get()
     mark_paid = {"action": "payouts_mark_paid", "_selected_action": [payout.pk], "apply": "1"}
     response = client.post(reverse("admin:payouts_payout_changelist"), {**mark_paid, "reason": "P" * 101}, follow=True)
