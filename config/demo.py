@@ -28,7 +28,7 @@ from shops.categories import ensure_starter_categories
 from shops.models import Category, Order, Product, Shop
 from tracking import services as track_services
 from tracking.clicks import ClickData, clicks_store
-from tracking.models import Click, Link
+from tracking.models import Click, Conversion, Link
 from tracking.redirect import CookieClick
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for newcomers on purpose
@@ -320,7 +320,9 @@ def _seed_payouts(staff) -> None:
     request, and a refund after payout that shows as a clawback."""
     if PayoutRun.objects.exists():
         return
-    pay.commissions_sweep(older_than=timedelta(0))  # anything the signals did not compute yet
+    # The signals queued these after commit; with a real worker they may not have run yet.
+    pay.commissions_create_for_orders(order_ids=Conversion.objects.filter(
+        outcome=Conversion.Outcome.ATTRIBUTED).values_list("order_id", flat=True))
     this_month = timezone.now().date().replace(day=1)
     last_second_of_last_month = datetime.combine(this_month, datetime.min.time(), tzinfo=UTC) - timedelta(seconds=1)
     pay.commissions_approve_due(now=last_second_of_last_month)
