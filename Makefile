@@ -32,6 +32,7 @@ up: install ## Run web (gunicorn), worker and beat on DATABASE_URL and REDIS_URL
 	@test -n "$$DATABASE_URL" || { echo "make up needs DATABASE_URL (postgres://...) and REDIS_URL"; exit 2; }
 	@test -n "$$REDIS_URL" || { echo "make up needs REDIS_URL (redis://...)"; exit 2; }
 	@test -n "$$DJANGO_SECRET_KEY" || { echo "make up needs DJANGO_SECRET_KEY (see docs/deploy.md)"; exit 2; }
+	@test -n "$$SITE_URL" || { echo "make up needs SITE_URL, the address people reach the site at (http://127.0.0.1:8000 to try it)"; exit 2; }
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py migrate --noinput
 	DJANGO_SETTINGS_MODULE=config.settings.production $(PY) manage.py collectstatic --noinput -v0
 	DJANGO_SETTINGS_MODULE=config.settings.production VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) \

@@ -19,7 +19,7 @@ from django.utils import timezone
 from shops.images import clean_image
 from shops.models import Product, Shop
 
-from . import signals
+from . import emails, signals
 from .models import (
     MAX_RATE,
     MIN_RATE,
@@ -316,6 +316,7 @@ def invitation_send(*, program: AffiliateProgram, creators: Iterable[Creator], b
             [InvitationProduct(invitation=invitation, product=product, rate=rate)
              for product, rate in product_rates.items()]
         )
+        emails.invitation_received(invitation)
         invitations.append(invitation)
     return invitations
 
@@ -455,6 +456,7 @@ def sample_request_create(*, creator: Creator, product: Product, shipping_addres
                            answer_by=now + SampleRequest.ANSWER_WITHIN)
     sample.add_history(status=SampleRequest.Status.REQUESTED, note="Requested", by=creator.user)
     sample.save()
+    emails.sample_requested(sample)
     return sample
 
 
@@ -465,13 +467,17 @@ def sample_approve(*, sample: SampleRequest, by: User) -> SampleRequest:
             _transition(sample, to=SampleRequest.Status.EXPIRED, note="Not answered within 7 days")
         raise ValidationError("This request expired: it was not answered within 7 days.")
     with transaction.atomic():
-        return _transition(sample, to=SampleRequest.Status.APPROVED, by=by, note="Approved")
+        sample = _transition(sample, to=SampleRequest.Status.APPROVED, by=by, note="Approved")
+        emails.sample_update(sample)
+        return sample
 
 
 @transaction.atomic
 def sample_decline(*, sample: SampleRequest, by: User, reason: str) -> SampleRequest:
     reason = _need_reason(reason, "the creator")
-    return _transition(sample, to=SampleRequest.Status.DECLINED, by=by, note=reason, decline_reason=reason)
+    sample = _transition(sample, to=SampleRequest.Status.DECLINED, by=by, note=reason, decline_reason=reason)
+    emails.sample_update(sample)
+    return sample
 
 
 @transaction.atomic
@@ -479,8 +485,10 @@ def sample_ship(*, sample: SampleRequest, by: User, tracking_number: str) -> Sam
     tracking_number = tracking_number.strip()
     if not tracking_number:
         raise ValidationError({"tracking_number": "Enter the parcel's tracking number."})
-    return _transition(sample, to=SampleRequest.Status.SHIPPED, by=by, note=f"Tracking {tracking_number}",
-                       tracking_number=tracking_number, shipped_at=timezone.now())
+    sample = _transition(sample, to=SampleRequest.Status.SHIPPED, by=by, note=f"Tracking {tracking_number}",
+                         tracking_number=tracking_number, shipped_at=timezone.now())
+    emails.sample_update(sample)
+    return sample
 
 
 @transaction.atomic
@@ -495,8 +503,10 @@ def sample_mark_delivered(*, sample: SampleRequest, by: User) -> SampleRequest:
 def sample_post_content(*, sample: SampleRequest, by: User, content_url: str) -> SampleRequest:
     if not content_url.startswith(("https://", "http://")):
         raise ValidationError({"content_url": "Enter the web address of your post."})
-    return _transition(sample, to=SampleRequest.Status.FULFILLED, by=by, note=content_url,
-                       content_url=content_url, fulfilled_at=timezone.now())
+    sample = _transition(sample, to=SampleRequest.Status.FULFILLED, by=by, note=content_url,
+                         content_url=content_url, fulfilled_at=timezone.now())
+    emails.sample_content_posted(sample)
+    return sample
 
 
 def samples_expire(*, now=None) -> dict[str, int]:

@@ -325,7 +325,9 @@ def _seed_payouts(staff) -> None:
         outcome=Conversion.Outcome.ATTRIBUTED).values_list("order_id", flat=True))
     this_month = timezone.now().date().replace(day=1)
     last_second_of_last_month = datetime.combine(this_month, datetime.min.time(), tzinfo=UTC) - timedelta(seconds=1)
-    pay.commissions_approve_due(now=last_second_of_last_month)
+    # Last month's run pays what was approved by its end, but at least two weeks ago, so
+    # whatever today's date, some approved money is left for this month (and Leo's request).
+    pay.commissions_approve_due(now=min(last_second_of_last_month, timezone.now() - timedelta(days=14)))
     run, _ = pay.payout_run_start(period=pay.previous_month(this_month), by=staff)
     run = pay.payout_run_compute(run=run)
     pay.payout_run_approve(run=run, by=staff)

@@ -1,4 +1,8 @@
-"""WSGI entry point for gunicorn (production settings unless told otherwise)."""
+"""WSGI entry point for gunicorn (production settings unless told otherwise).
+
+Two small layers answer before Django's middleware: /r/<code> (tracking/redirect.py)
+and, when uploaded pictures are on this machine's disk, /media/ (config/media.py).
+"""
 
 import os
 
@@ -15,7 +19,10 @@ if settings.SETTINGS_MODULE.endswith("production"):
 
     verify_services()  # a clear message now, not a 500 on the first request
 
-# /r/<code> is answered in front of Django's middleware (see tracking/redirect.py).
+from config.media import MediaFiles  # noqa: E402
 from tracking.redirect import TrackingDispatcher  # noqa: E402
 
-application = TrackingDispatcher(django_application)
+application = django_application
+if settings.SERVE_MEDIA:
+    application = MediaFiles(application, root=settings.MEDIA_ROOT, prefix=settings.MEDIA_URL)
+application = TrackingDispatcher(application)

@@ -25,10 +25,11 @@ from django.utils import timezone
 from affiliates.models import AffiliateProgram, Creator
 from affiliates.rates import RateQuestion, rates_for
 from shops.models import Order, OrderLine, Refund, RefundLine
-from shops.money import format_money, money_round
+from shops.money import format_money, money_round, money_sum
 from tracking.models import Conversion
 from tracking.rollups import Increment, rollup_add
 
+from . import emails
 from .bulk import insert_commissions, insert_events
 from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
 
@@ -307,7 +308,7 @@ def commissions_release_for_order(*, order: Order, by, reason: str = "Review pas
 
 def balances(*, creator: Creator) -> dict[str, Decimal]:
     """What the creator is owed and not yet paid, per currency: the sum of their entries."""
-    return {row["currency"]: row["total"] for row in
+    return {row["currency"]: money_sum(row["total"], row["currency"]) for row in
             LedgerEntry.objects.filter(creator=creator).values("currency").annotate(total=Sum("amount"))
             .order_by("currency")}
 
@@ -380,7 +381,7 @@ def payout_run_compute(*, run: PayoutRun, chunk: int = 2000) -> PayoutRun:
         .filter(before__isnull=False).order_by("creator_id", "currency")
     )
     for row in rows:
-        row["balance"] = min(row["before"], row["unpaid"])
+        row["balance"] = min(money_sum(row["before"], row["currency"]), money_sum(row["unpaid"], row["currency"]))
     due = [row for row in rows if row["balance"] >= payout_minimum(row["currency"])]
     PayoutRun.objects.filter(pk=run.pk).update(total=len(due), done=0)
     for start in range(0, len(due), chunk):
@@ -450,7 +451,7 @@ def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> 
     if len(reference) > Payout._meta.get_field("reference").max_length:
         raise ValidationError("A payment reference has at most 100 characters.")
     payouts = list(Payout.objects.select_for_update(of=("self",)).filter(pk__in=[p.pk for p in payouts])
-                   .select_related("run"))
+                   .select_related("run", "creator__user"))
     for payout in payouts:
         check_move(payout, Payout.Status.PAID)
         if payout.run is not None and payout.run.status != PayoutRun.Status.APPROVED:
@@ -461,6 +462,7 @@ def payouts_mark_paid(*, payouts: Iterable[Payout], by, reference: str = "") -> 
         payout._change_reason = f"Paid, reference {reference}"
         payout._history_user = _by(by)
         payout.save(update_fields=["status", "paid_at", "reference"])
+        emails.payout_paid(payout)
     _commissions_paid_by(payouts, by=by)
     for run_id in {p.run_id for p in payouts if p.run_id}:
         _close_run_when_settled(run_id)
@@ -518,7 +520,8 @@ def early_payout_approve(*, request: EarlyPayoutRequest, by) -> Payout:
     check_move(request, EarlyPayoutRequest.Status.APPROVED)
     row = LedgerEntry.objects.filter(creator_id=request.creator_id, currency=request.currency).aggregate(
         balance=Sum("amount"), last=Max("id"))
-    if (row["balance"] or 0) < payout_minimum(request.currency):
+    row["balance"] = money_sum(row["balance"], request.currency)
+    if row["balance"] < payout_minimum(request.currency):
         raise ValidationError("The balance is below the minimum now; decline the request instead.")
     now = timezone.now()
     payout = Payout.objects.create(kind=Payout.Kind.EARLY, creator_id=request.creator_id,
@@ -572,10 +575,10 @@ def reconcile() -> list[Reconciliation]:
     commission's ledger entries match it. Returns one report per currency."""
     kinds = defaultdict(lambda: defaultdict(Decimal))
     for row in LedgerEntry.objects.values("currency", "kind").annotate(total=Sum("amount")):
-        kinds[row["currency"]][row["kind"]] = row["total"]
+        kinds[row["currency"]][row["kind"]] = money_sum(row["total"], row["currency"])
     payouts = defaultdict(lambda: defaultdict(Decimal))
     for row in Payout.objects.values("currency", "status").annotate(total=Sum("amount")):
-        payouts[row["currency"]][row["status"]] = row["total"]
+        payouts[row["currency"]][row["status"]] = money_sum(row["total"], row["currency"])
     reports = []
     for currency in sorted(set(kinds) | set(payouts)):
         k, p = kinds[currency], payouts[currency]

@@ -13,7 +13,7 @@ from django.db.models import Count, F, Min, Sum
 
 from affiliates.models import Creator
 from shops.models import Shop
-from shops.money import money_cell
+from shops.money import money_cell, money_sum
 
 from .models import Commission, CommissionEvent, LedgerEntry, Payout
 from .services import month_start, next_month
@@ -83,7 +83,7 @@ def creator_statement(*, creator: Creator, currency: str, month: date) -> Creato
     the minimum; less, if money was paid or clawed back between the month's end and the run)."""
     start, end = month_bounds(month)
     entries = LedgerEntry.objects.filter(creator=creator, currency=currency)
-    opening = entries.filter(created_at__lt=start).aggregate(total=Sum("amount"))["total"] or ZERO
+    opening = money_sum(entries.filter(created_at__lt=start).aggregate(total=Sum("amount"))["total"], currency)
     movements, balance = [], opening
     for entry in (entries.filter(created_at__gte=start, created_at__lt=end)
                   .select_related("commission__order", "commission__order_line", "commission__shop", "payout")
@@ -159,8 +159,8 @@ def _owed_at(shop: Shop, moment: datetime) -> Decimal:
     """Commissions the shop owed at `moment`: everything computed, less reductions, less
     what was paid out to creators by then."""
     changes = (CommissionEvent.objects.filter(commission__shop=shop, at__lt=moment)
-               .aggregate(total=Sum("amount_change"))["total"] or ZERO)
-    return changes - _paid_out(shop, start=None, end=moment)
+               .aggregate(total=Sum("amount_change"))["total"])
+    return money_sum(changes, shop.currency) - _paid_out(shop, start=None, end=moment)
 
 
 def seller_statement(*, shop: Shop, month: date) -> dict:
@@ -177,8 +177,8 @@ def seller_statement(*, shop: Shop, month: date) -> dict:
                   .select_related("commission__creator", "commission__order", "commission__order_line")
                   .order_by("at"))
     totals = made.aggregate(**sums)
-    reduction_total = reductions.aggregate(total=Sum("amount_change"))["total"] or ZERO
-    computed = totals["commission"] or ZERO
+    reduction_total = money_sum(reductions.aggregate(total=Sum("amount_change"))["total"], shop.currency)
+    computed = money_sum(totals["commission"], shop.currency)
     opening, paid_out = _owed_at(shop, start), _paid_out(shop, start=start, end=end)
     return {
         "by_creator": list(made.values(handle=F("commission__creator__handle")).annotate(**sums)

@@ -43,6 +43,14 @@ def money_round(amount: Decimal, currency: str) -> Decimal:
     return amount.quantize(quantum(currency), rounding=ROUND_HALF_UP)
 
 
+def money_sum(total, currency: str) -> Decimal:
+    """A sum of amounts as the database returned it, as exact money. PostgreSQL sums
+    numerics exactly; SQLite (the embedded default) sums them as floats, so 0.1 + 0.2 comes
+    back as 0.30000000000000004 and a zero balance as -2.8e-14. Round such sums here before
+    comparing or storing them."""
+    return money_round(Decimal(str(total or 0)), currency)
+
+
 def money_cell(amount: Decimal | int | None, currency: str) -> Decimal:
     """An amount for an export: a number in the currency's minor unit (12.50, 1200)."""
     return money_round(Decimal(amount or 0), currency)

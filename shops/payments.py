@@ -74,4 +74,5 @@ class TestGateway:
 
 
 def get_gateway() -> PaymentGateway:
-    return import_string(getattr(settings, "PAYMENT_GATEWAY", "shops.payments.TestGateway"))()
+    """The configured gateway: PAYMENT_GATEWAY's class, made with PAYMENT_GATEWAY_OPTIONS."""
+    return import_string(settings.PAYMENT_GATEWAY)(**settings.PAYMENT_GATEWAY_OPTIONS)

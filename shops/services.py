@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import signals
+from . import emails, signals
 from .images import clean_image
 from .models import (
     Order,
@@ -407,7 +407,7 @@ def _order_mark_paid(*, order: Order, reference: str) -> Order:
     for line in order.lines.all():
         Product.objects.filter(pk=line.product_id).update(units_sold=F("units_sold") + line.quantity)
     order.payment_reference = reference
-    transaction.on_commit(lambda: _send_confirmation(order.pk))
+    emails.order_confirmation(Order.objects.select_related("shop").get(pk=order.pk))  # sent after commit
     return order
 
 
@@ -422,12 +422,6 @@ def _restock(order: Order) -> None:
     for line in order.lines.select_related("product").order_by("product_id"):
         if line.product.stock is not None:
             Product.objects.filter(pk=line.product_id).update(stock=F("stock") + line.quantity)
-
-
-def _send_confirmation(order_id: int) -> None:
-    from .emails import send_order_confirmation
-
-    send_order_confirmation(Order.objects.select_related("shop").get(pk=order_id))
 
 
 _STATUS_TIMESTAMPS = {

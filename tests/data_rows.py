@@ -21,6 +21,10 @@ DATA_MIGRATIONS = [
 
 
 def restore() -> None:
-    """Run each data migration's forward function again (they are idempotent)."""
+    """Run each data migration's forward function again (they are idempotent), and name
+    the Site after the settings as every migrate does."""
+    from common.site import sync_site
+
     for app, migration, function in DATA_MIGRATIONS:
         getattr(importlib.import_module(f"{app}.migrations.{migration}"), function)(apps, None)
+    sync_site()

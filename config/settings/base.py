@@ -24,7 +24,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-SITE_NAME = "Kinship Shop"
+# The product's name (page titles, email subjects, the Site record) and the address every
+# email links to (no request to take a host from). production.py requires SITE_URL.
+SITE_NAME = env.str("SITE_NAME", default="Kinship Shop")
+SITE_URL = env.str("SITE_URL", default="").rstrip("/")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -65,6 +68,7 @@ THIRD_PARTY_APPS = [
     "simple_history",
 ]
 LOCAL_APPS = [
+    "common",
     "shops",
     "affiliates",
     "tracking",
@@ -162,6 +166,7 @@ CELERY_TASK_ROUTES = {
     "payouts.tasks.apply_refund": {"queue": "commissions"},
     "payouts.tasks.apply_cancellation": {"queue": "commissions"},
     "payouts.tasks.compute_payout_run": {"queue": "payouts"},
+    "common.tasks.send_email": {"queue": "default"},
 }
 
 # ------------------------------------------------------------------------------
@@ -201,7 +206,7 @@ ACCOUNT_RATE_LIMITS = {
 # ------------------------------------------------------------------------------
 # Email: console unless EMAIL_URL is set (smtp://user:pass@host:587 and friends).
 # ------------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Kinship Shop <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -225,6 +230,44 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded pictures. On one machine they are files under MEDIA_ROOT that the web process
+# serves itself (config/media.py), unless a proxy in front does (DJANGO_SERVE_MEDIA=False).
+# With several web machines they live in S3-compatible object storage (MEDIA_S3_BUCKET).
+MEDIA_S3_BUCKET = env.str("MEDIA_S3_BUCKET", default="")
+MEDIA_ORIGINS: list[str] = []  # where pages may load pictures from, besides this site
+if MEDIA_S3_BUCKET:
+    _endpoint = env.str("MEDIA_S3_ENDPOINT_URL", default="")
+    _domain = env.str("MEDIA_S3_CUSTOM_DOMAIN", default="")
+    _region = env.str("MEDIA_S3_REGION", default="")
+    _protocol = env.str("MEDIA_S3_URL_PROTOCOL", default="https:")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": _endpoint or None,
+            "region_name": _region or None,
+            "access_key": env.str("MEDIA_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("MEDIA_S3_SECRET_ACCESS_KEY", default="") or None,
+            # A CDN or the bucket's public host name; pages link there.
+            "custom_domain": _domain or None,
+            "url_protocol": _protocol,
+            # Pictures are public: readable by anyone with the link, through an ACL or (for
+            # buckets without ACLs) a bucket policy, or signed links when the bucket is private.
+            "default_acl": env.str("MEDIA_S3_ACL", default="public-read") or None,
+            "querystring_auth": env.bool("MEDIA_S3_SIGNED_URLS", default=False),
+            "addressing_style": env.str("MEDIA_S3_ADDRESSING_STYLE", default="path" if _endpoint else "") or None,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+    if _domain:
+        MEDIA_ORIGINS = [f"{_protocol}//{_domain}"]
+    elif _endpoint:
+        MEDIA_ORIGINS = [_endpoint.rstrip("/")]
+    else:
+        MEDIA_ORIGINS = [f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com",
+                         f"https://{MEDIA_S3_BUCKET}.s3.{_region or 'us-east-1'}.amazonaws.com"]
+SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=not MEDIA_S3_BUCKET)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -241,7 +284,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
@@ -267,6 +310,16 @@ TRACKING_COOKIE_MAX_AGE = 90 * 24 * 3600
 TRACKING_COOKIE_SECURE = False
 # Behind a proxy that sets X-Forwarded-For, the client is its first address.
 TRACKING_TRUST_FORWARDED_FOR = env.bool("TRACKING_TRUST_FORWARDED_FOR", default=False)
+
+# ------------------------------------------------------------------------------
+# Payments: the card gateway (shops/payments.py describes its interface)
+# ------------------------------------------------------------------------------
+PAYMENT_GATEWAY = env.str("PAYMENT_GATEWAY", default="shops.payments.TestGateway")
+# Keyword arguments for the gateway class: API keys and the like, as JSON.
+PAYMENT_GATEWAY_OPTIONS = env.json("PAYMENT_GATEWAY_OPTIONS", default={})
+# Production refuses the test gateway (it approves 4242... and moves no money) unless a
+# demo deployment says so here.
+PAYMENT_TEST_GATEWAY_ALLOWED = env.bool("PAYMENT_TEST_GATEWAY_ALLOWED", default=False)
 
 # ------------------------------------------------------------------------------
 # Payouts

@@ -3,7 +3,15 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, REDIS_URL, SECRET_KEY, env
+from .base import (
+    DATABASES,
+    PAYMENT_GATEWAY,
+    PAYMENT_TEST_GATEWAY_ALLOWED,
+    REDIS_URL,
+    SECRET_KEY,
+    SITE_URL,
+    env,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -12,6 +20,18 @@ if not SECRET_KEY:
     )
 
 DEBUG = False
+
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        "SITE_URL is not set. Production needs the address people reach the site at, e.g. "
+        "https://shop.example.com: every link in an email is built from it."
+    )
+if PAYMENT_GATEWAY == "shops.payments.TestGateway" and not PAYMENT_TEST_GATEWAY_ALLOWED:
+    raise ImproperlyConfigured(
+        "PAYMENT_GATEWAY is the test gateway, which approves the test card 4242 4242 4242 4242 and moves no "
+        "money. Set PAYMENT_GATEWAY to your provider's adapter (docs/deploy.md, 'Payments'), or set "
+        "PAYMENT_TEST_GATEWAY_ALLOWED=True for a demo deployment that takes no real orders."
+    )
 
 # WhiteNoise serves the collected static files right after the security middleware.
 MIDDLEWARE = [*MIDDLEWARE]  # noqa: F405

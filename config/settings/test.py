@@ -1,10 +1,11 @@
 """Settings for pytest. DATABASE_URL and REDIS_URL still choose the real services."""
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import SECRET_KEY, SITE_URL, env
 
 DEBUG = False
 SECRET_KEY = SECRET_KEY or "test-only-not-secret"  # noqa: S105
+SITE_URL = SITE_URL or "http://testserver"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]

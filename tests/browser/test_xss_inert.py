@@ -111,3 +111,20 @@ def test_payloads_are_inert_for_buyers_sellers_creators_and_staff(watched, world
                  reverse("admin:shops_product_changelist"), reverse("admin:affiliates_application_changelist")]:
         _inert(ops, path)
     screenshots(ops, "ops-order")
+
+
+def test_what_a_creator_typed_into_a_help_text_stays_text(watched, screenshots):
+    """The profile's help text repeats the saved payout account (masked). Markup typed
+    into the account was rendered as markup there: a live <img> on the creator's page."""
+    creator = CreatorFactory(payout_method="bank")
+    page = watched()
+    log_in(page, creator.user.email)
+    page.goto(reverse("creator:profile"))
+    page.locator("#id_payout_method").select_option("bank")
+    page.locator("#id_payout_account").fill('a@<img src=x onerror="window.__xss=1">')
+    page.get_by_role("button", name="Save").click()
+    _inert(page, reverse("creator:profile"), shows_text=False)
+    help_text = page.locator("#id_payout_account_help")
+    assert help_text.locator("img").count() == 0
+    assert "<img src=x" in help_text.inner_text()
+    screenshots(page, "profile-help-text")

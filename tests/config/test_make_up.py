@@ -64,6 +64,7 @@ def test_make_up_serves_tracks_and_computes_commissions(tmp_path):
     redis.Redis.from_url(redis_url).flushdb()
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))},
            "DATABASE_URL": database_url, "REDIS_URL": redis_url, "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+           "SITE_URL": f"http://127.0.0.1:{PORT}", "PAYMENT_TEST_GATEWAY_ALLOWED": "True",
            "DJANGO_HTTPS": "False", "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "PORT": str(PORT),
            "TRACKING_STREAM": "kinship-make-up:clicks", "CELERY_BEAT_STATE": str(tmp_path / "beat"),
            "DJANGO_STATIC_ROOT": str(tmp_path / "static"), "DJANGO_LOG_LEVEL": "WARNING"}

@@ -21,6 +21,7 @@ import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 import redis
@@ -94,7 +95,8 @@ def _stop(process: subprocess.Popen) -> None:
 def collect_static(target: Path) -> None:
     """Production serves the collected, hashed static files (WhiteNoise's manifest)."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.production", "DJANGO_STATIC_ROOT": str(target),
-           "DJANGO_SECRET_KEY": "collectstatic-only", "REDIS_URL": redis_url(), "SITE_URL": "http://127.0.0.1"}
+           "DJANGO_SECRET_KEY": "collectstatic-only", "REDIS_URL": redis_url(), "SITE_URL": "http://127.0.0.1",
+           "PAYMENT_TEST_GATEWAY_ALLOWED": "True"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, check=True, env=env)
 
 
@@ -196,7 +198,7 @@ class Page:
     status: int
     url: str
     body: str
-    headers: dict
+    headers: Message  # names in any case
 
     def token(self, name: str = "csrfmiddlewaretoken") -> str:
         found = re.search(rf'name="{re.escape(name)}" value="([^"]*)"', self.body)
@@ -221,9 +223,9 @@ class Browser:
         try:
             with opener.open(request, timeout=30) as response:  # noqa: S310 - 127.0.0.1 only
                 return Page(response.status, response.url, response.read().decode(errors="replace"),
-                            dict(response.headers))
+                            response.headers)
         except urllib.error.HTTPError as error:
-            return Page(error.code, request.full_url, error.read().decode(errors="replace"), dict(error.headers))
+            return Page(error.code, request.full_url, error.read().decode(errors="replace"), error.headers)
 
     def get(self, path: str, *, follow: bool = True) -> Page:
         request = urllib.request.Request(self.base + path, headers=self.headers)  # noqa: S310 - 127.0.0.1 only
@@ -237,6 +239,33 @@ class Browser:
         headers = {**self.headers, "Referer": self.base + path}
         request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 - 127.0.0.1 only
         return self._open(request, follow=follow)
+
+    def post_files(self, path: str, data: dict, files: dict[str, tuple[str, bytes, str]], *,
+                   csrf_from: Page) -> Page:
+        """A multipart form, as a browser sends one with file fields: files maps a field
+        name to (file name, content, content type)."""
+        boundary = f"----kinship{secrets.token_hex(8)}"
+        parts = []
+        for name, value in {**data, "csrfmiddlewaretoken": csrf_from.token()}.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                         .encode())
+        for name, (filename, content, content_type) in files.items():
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                         f"Content-Type: {content_type}\r\n\r\n".encode() + content + b"\r\n")
+        body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+        headers = {**self.headers, "Referer": self.base + path,
+                   "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 - 127.0.0.1 only
+        return self._open(request, follow=True)
+
+    def fetch(self, url: str, *, method: str = "GET", headers: dict | None = None):
+        """Any URL (this site or object storage): (status, headers, body)."""
+        request = urllib.request.Request(url, method=method, headers={**self.headers, **(headers or {})})  # noqa: S310
+        try:
+            with self.raw.open(request, timeout=30) as response:  # noqa: S310 - 127.0.0.1 only
+                return response.status, response.headers, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read()
 
     def login(self, email: str, password: str) -> Page:
         page = self.get("/accounts/login/")
