@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from shops.admin_actions import NoAddMixin, service_action
+from common.admin import NoAddMixin, service_action
 
 from . import services
 from .models import (

@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import F, Q
 
-from shops.countries import COUNTRY_CHOICES
+from common.countries import COUNTRY_CHOICES
 from shops.models import Category, Product
 
 from .models import Creator, SampleRequest

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
-from shops.images import clean_image
+from common.images import clean_image
 from shops.models import Category
 
 from .models import MAX_RATE, MIN_RATE, AffiliateProgram, Creator

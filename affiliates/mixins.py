@@ -1,4 +1,4 @@
-from shops.mixins import RoleRequiredMixin
+from common.views import RoleRequiredMixin
 
 from . import selectors
 

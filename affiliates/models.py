@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from shops.countries import COUNTRY_CHOICES
+from common.countries import COUNTRY_CHOICES
+from common.money import format_money
 from shops.models import Category, Product, Shop
-from shops.money import format_money
 
 RATE = {"max_digits": 5, "decimal_places": 2,
         "validators": [MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("80"))]}

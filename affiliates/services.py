@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from shops.images import clean_image
+from common.images import clean_image
 from shops.models import Product, Shop
 
 from . import emails, signals

@@ -4,8 +4,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from shops.money import money_cell
-from shops.tables import BaseTable, DayColumn
+from common.money import money_cell
+from common.tables import BaseTable, DayColumn
 
 from .models import Creator, SampleRequest
 from .selectors import fulfilment_rate

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from shops.mixins import say_errors
+from common.views import say_errors
 from shops.models import Product
 
 from . import selectors, services

@@ -6,7 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django_tables2 import RequestConfig
 
-from shops.mixins import SellerRequiredMixin, say_errors
+from common.views import say_errors
+from shops.mixins import SellerRequiredMixin
 from shops.models import Product
 
 from . import selectors, services

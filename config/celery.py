@@ -17,7 +17,7 @@ def _check_services(**kwargs):
     """A worker on production settings stops at once when the database or Redis is missing."""
     from django.conf import settings
 
-    from config.logging import connect_celery_signals
+    from common.logging import connect_celery_signals
 
     connect_celery_signals()
     if settings.SETTINGS_MODULE.endswith("production"):

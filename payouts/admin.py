@@ -8,9 +8,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
-from shops.admin_actions import NoAddMixin, service_action
-from shops.exports import csv_response
-from shops.money import CURRENCIES
+from common.admin import NoAddMixin, service_action
+from common.exports import csv_response
+from common.money import CURRENCIES
 
 from . import exports, services
 from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun

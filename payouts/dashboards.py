@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from affiliates.models import Creator, Invitation, SampleRequest
 from affiliates.selectors import seller_affiliate_todo
+from common.money import format_money
 from shops.models import Shop, ShopDailyStats
-from shops.money import format_money
 from tracking.models import Conversion, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
 from tracking.periods import Period
 from tracking.selectors import active_creators, conversion_rate, creator_ranking, stats_grouped

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 
 from affiliates.models import Creator
-from shops.money import money_cell
+from common.money import money_cell
 
 from .models import Payout, PayoutRun
 

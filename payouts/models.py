@@ -6,8 +6,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from affiliates.models import Creator
+from common.money import CURRENCY_CHOICES, format_money
 from shops.models import Order, OrderLine, Shop
-from shops.money import CURRENCY_CHOICES, format_money
 from tracking.models import Link
 
 MONEY = {"max_digits": 12, "decimal_places": 2}

@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from affiliates.models import AffiliateProgram, Creator
 from affiliates.rates import RateQuestion, rates_for
+from common.money import format_money, money_round, money_sum
 from shops.models import Order, OrderLine, Refund, RefundLine
-from shops.money import format_money, money_round, money_sum
 from tracking.models import Conversion
 from tracking.rollups import Increment, rollup_add
 

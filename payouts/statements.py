@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.db.models import Count, F, Min, Sum
 
 from affiliates.models import Creator
+from common.money import money_cell, money_sum
 from shops.models import Shop
-from shops.money import money_cell, money_sum
 
 from .models import Commission, CommissionEvent, LedgerEntry, Payout
 from .services import month_start, next_month

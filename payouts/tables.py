@@ -1,7 +1,7 @@
 import django_tables2 as tables
 
-from shops.money import format_money, money_cell
-from shops.tables import BaseTable, CurrencyColumn, DateTimeColumn, DayColumn, MoneyColumn
+from common.money import format_money, money_cell
+from common.tables import BaseTable, CurrencyColumn, DateTimeColumn, DayColumn, MoneyColumn
 
 from .models import Commission
 

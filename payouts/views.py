@@ -12,9 +12,9 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from affiliates.mixins import CreatorRequiredMixin
-from shops.exports import csv_response
+from common.exports import csv_response
+from common.money import CURRENCIES, money_cell
 from shops.mixins import SellerRequiredMixin
-from shops.money import CURRENCIES, money_cell
 
 from . import selectors, services, statements
 from .tables import CommissionTable

@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import NoAddMixin, service_action
+
 from . import services
-from .admin_actions import NoAddMixin, service_action
 from .models import (
     Category,
     Order,

@@ -3,8 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.money import format_money, money_round
+
 from .models import Product, Shop
-from .money import format_money, money_round
 from .pricing import Quote, quote
 from .selectors import products_live
 

@@ -4,11 +4,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from common.countries import COUNTRY_CHOICES
+from common.images import clean_image
+from common.money import MAX_PRICE, minor_unit_error
+
 from .cart import MAX_QUANTITY
-from .countries import COUNTRY_CHOICES
-from .images import clean_image
 from .models import Category, Product, Shop
-from .money import MAX_PRICE, minor_unit_error
 
 RESERVED_SLUGS = {"admin", "ops", "seller", "creator", "cart", "checkout", "accounts", "static", "media", "new"}
 

@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from .countries import COUNTRY_CHOICES
-from .html import sanitize_html
-from .money import CURRENCY_CHOICES, format_money
+from common.countries import COUNTRY_CHOICES
+from common.html import sanitize_html
+from common.money import CURRENCY_CHOICES, format_money
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

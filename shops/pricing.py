@@ -4,8 +4,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from common.money import money_round
+
 from .models import Product, Shop
-from .money import money_round
 
 
 @dataclass(frozen=True)

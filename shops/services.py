@@ -19,8 +19,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.images import clean_image
+from common.money import format_money, minor_unit_error, money_round
+
 from . import emails, signals
-from .images import clean_image
 from .models import (
     Order,
     OrderEvent,
@@ -33,7 +35,6 @@ from .models import (
     ShopDailyStats,
     ShopMembership,
 )
-from .money import format_money, minor_unit_error, money_round
 from .payments import GatewayUnavailable, get_gateway
 from .pricing import quote
 

@@ -7,12 +7,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django_tables2 import RequestConfig
 
+from common.money import format_money
+from common.views import say_errors
+
 from . import selectors, services
 from .filters import OrderFilter, SellerProductFilter
 from .forms import ProductForm, ReasonForm, RefundForm, ShipForm, ShopProfileForm
-from .mixins import SellerRequiredMixin, say_errors
+from .mixins import SellerRequiredMixin
 from .models import Order, Product, Refund
-from .money import format_money
 from .tables import OrderTable, ProductTable
 
 

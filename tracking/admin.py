@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from shops.admin_actions import NoAddMixin
+from common.admin import NoAddMixin
 
 from .models import Click, Conversion, DailyLinkStats, Link, ProductAffiliateDaily, ShopAffiliateDaily
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from affiliates.models import AffiliateProgram, Creator
 from affiliates.rates import rate_for
+from common.money import money_round
 from shops.models import Order, Product
-from shops.money import money_round
 
 from . import signals
 from .models import Click, Conversion, DailyLinkStats, Link

@@ -1,6 +1,6 @@
 import django_tables2 as tables
 
-from shops.tables import BaseTable, CurrencyColumn, MoneyColumn
+from common.tables import BaseTable, CurrencyColumn, MoneyColumn
 
 from .selectors import conversion_rate
 

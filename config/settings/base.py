@@ -79,7 +79,7 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
-    "config.logging.RequestIdMiddleware",
+    "common.logging.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -109,7 +109,7 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "config.forms_renderer.FormRenderer"
+FORM_RENDERER = "common.forms.FormRenderer"
 
 # ------------------------------------------------------------------------------
 # Database: SQLite file unless DATABASE_URL names another (PostgreSQL in production).
@@ -349,7 +349,7 @@ LOG_JSON = env.bool("DJANGO_LOG_JSON", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"context": {"()": "config.logging.ContextFilter"}},
+    "filters": {"context": {"()": "common.logging.ContextFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [req=%(request_id)s task=%(task_id)s] %(message)s"},
         "json": {

@@ -79,7 +79,7 @@ def test_admin_refuses_non_staff(client):
 def test_every_response_carries_a_request_id_that_logs_share(client, caplog):
     import logging
 
-    from config.logging import ContextFilter
+    from common.logging import ContextFilter
 
     response = client.get(reverse("shops:feed"), HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"

@@ -9,10 +9,10 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.money import money_round
 from payouts import services
 from payouts.models import Commission, CommissionEvent, LedgerEntry
 from shops import services as shop_services
-from shops.money import money_round
 from tests.factories import BUYER, LinkFactory, ProductFactory, ProgramFactory, UserFactory, open_product
 from tracking import services as tracking_services
 from tracking.models import Click, DailyLinkStats

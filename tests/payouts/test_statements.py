@@ -17,10 +17,10 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
+from common.money import money_round
 from payouts import services, statements
 from payouts.models import Commission
 from shops import services as shop_services
-from shops.money import money_round
 from tests.factories import (
     ActiveShopFactory,
     LinkFactory,

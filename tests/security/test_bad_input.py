@@ -35,7 +35,7 @@ XSS = '"><script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
 RAW_MARKERS = ("<script>window.__xss", 'onerror="window.__xss')
 ESCAPED_MARKER = "&lt;script&gt;window.__xss=1&lt;/script&gt;"
 LONG = "Zoë 🙂 ẞ 中文 ‮ العربية " * 300
-OUR_APPS = ("shops.", "affiliates.", "tracking.", "payouts.", "config.")
+OUR_APPS = ("common.", "shops.", "affiliates.", "tracking.", "payouts.", "portal.", "config.")
 # Links the crawl does not follow: they end the session, count a click, or delete.
 NOT_FOLLOWED = ("/accounts/logout/", "/ops/logout/", "/r/", "/static/", "/media/", "/delete/")
 # Pages opened per URL pattern: objects of one kind share their forms. Two, because an

@@ -18,11 +18,11 @@ import psycopg
 import pytest
 from django.utils import timezone
 
+from common.money import money_round
 from payouts import services as payout_services
 from payouts.models import Commission, LedgerEntry, Payout, PayoutRun
 from payouts.tasks import approve_due_commissions
 from shops.models import Order, ShopDailyStats
-from shops.money import money_round
 from tests.factories import (
     PASSWORD,
     ActiveShopFactory,

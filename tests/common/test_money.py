@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shops.money import format_money, minor_unit_error, money_round
+from common.money import format_money, minor_unit_error, money_round
 
 
 @pytest.mark.parametrize(("amount", "currency", "expected"), [

@@ -1,8 +1,26 @@
-"""Small template helpers for the shared form partials."""
+"""Template helpers every page may load: `{% load ui %}`. Money as people read it,
+user-written HTML as the allow-list permits it, and the shared form partials' helpers."""
 
 from django import forms, template
+from django.utils.safestring import mark_safe
+
+from common.html import sanitize_html
+from common.money import format_money
 
 register = template.Library()
+
+
+@register.filter
+def money(amount, currency):
+    """{{ order.total|money:order.currency }} -> $12.50, ¥1,200."""
+    return format_money(amount, currency) if currency else amount
+
+
+@register.filter
+def clean_html(text):
+    """User-written HTML as the allow-list permits it. Descriptions are cleaned when saved;
+    cleaning again here covers text that reached the database some other way."""
+    return mark_safe(sanitize_html(text))  # noqa: S308 - nh3's output is the allow-list only
 
 _CHECK_WIDGETS = (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)
 

@@ -1,0 +1,68 @@
+"""The tables every list in the seller centre, creator portal and ops pages is built on:
+one look, one CSV export in which money is a number with its currency and times are UTC."""
+
+from datetime import UTC
+
+import django_tables2 as tables
+
+from .exports import csv_response
+from .money import format_money, money_cell
+
+
+class MoneyColumn(tables.Column):
+    """Money: shown as people read it ($12.50, ¥1,200), exported as a number in the
+    currency's minor unit (12.50, 1200) so a spreadsheet sums it. `currency` is the
+    accessor of the row's currency; tables with money export a Currency column too."""
+
+    def __init__(self, *args, currency: str = "currency", dash_for_zero: bool = False, **kwargs):
+        self.currency, self.dash_for_zero = tables.A(currency), dash_for_zero
+        kwargs.setdefault("attrs", {"th": {"class": "text-end"}, "td": {"class": "text-end text-nowrap"}})
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        if self.dash_for_zero and not value:
+            return "—"
+        return format_money(value or 0, self.currency.resolve(record))
+
+    def value(self, value, record):
+        return money_cell(value, self.currency.resolve(record))
+
+
+class CurrencyColumn(tables.Column):
+    """The currency beside exported amounts; the page shows it in each amount instead."""
+
+    def __init__(self, accessor: str = "currency", **kwargs):
+        super().__init__(accessor=accessor, verbose_name="Currency", visible=False, orderable=False, **kwargs)
+
+    def value(self, record, **kwargs):
+        return self.accessor.resolve(record)  # the code (JPY), not the choice's label
+
+
+class DateTimeColumn(tables.DateTimeColumn):
+    """A moment: shown in the page's format, exported in UTC without fractions of a second."""
+
+    def value(self, value, **kwargs):
+        return value
+
+
+class DayColumn(tables.DateTimeColumn):
+    """A moment shown and exported as its day (UTC)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", "Y-m-d")
+        super().__init__(*args, **kwargs)
+
+    def value(self, value, **kwargs):
+        return value.astimezone(UTC).date() if value else None
+
+
+class BaseTable(tables.Table):
+    """The look every table in the seller centre and creator portal shares, and its CSV."""
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        template_name = "django_tables2/bootstrap5-responsive.html"
+
+    def as_csv(self, filename: str):
+        """The table as the person sees it (all rows, not just this page), as CSV."""
+        return csv_response(filename, self.as_values())
