@@ -4,19 +4,17 @@ from django.contrib import admin
 from django.urls import include, path
 
 from payouts import views as payout_views
-from payouts import views_dashboard as dashboard_views
+from portal import views
 from tracking import views as tracking_views
 from tracking.redirect import redirect_view
-
-from . import views
 
 urlpatterns = [
     path("", include("shops.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("welcome/", views.home_for_role, name="home_for_role"),
     path("accounts/", include("allauth.urls")),
-    path("seller/", dashboard_views.SellerDashboardView.as_view(), name="seller_home"),
-    path("creator/", dashboard_views.CreatorDashboardView.as_view(), name="creator_home"),
+    path("seller/", views.SellerHomeView.as_view(), name="seller_home"),
+    path("creator/", views.CreatorHomeView.as_view(), name="creator_home"),
     path("seller/affiliates/", include("affiliates.urls_seller")),
     path("seller/", include("shops.urls_seller")),
     path("creator/", include("affiliates.urls_creator")),
@@ -24,7 +22,7 @@ urlpatterns = [
     path("creator/links/", include("tracking.urls_creator")),
     path("creator/earnings/", include("payouts.urls_creator")),
     path("seller/affiliates/statements/", payout_views.SellerStatementView.as_view(), name="seller_statement"),
-    path("seller/affiliates/orders/", dashboard_views.AffiliateOrdersView.as_view(), name="seller_affiliate_orders"),
+    path("seller/affiliates/orders/", payout_views.AffiliateOrdersView.as_view(), name="seller_affiliate_orders"),
     path("seller/affiliates/performance/", tracking_views.SellerPerformanceView.as_view(), name="seller_performance"),
     path("@<str:handle>/", tracking_views.showcase, name="showcase"),
     path(settings.ADMIN_URL, admin.site.urls),

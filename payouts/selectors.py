@@ -2,11 +2,14 @@
 
 from decimal import Decimal
 
-from django.db.models import F, QuerySet, Sum
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 
 from affiliates.models import Creator
+from common.money import money_sum
+from shops.models import Shop
+from tracking.models import Conversion
 
-from .models import Commission, CommissionEvent, EarlyPayoutRequest, Payout
+from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout
 
 
 def earnings_summary(*, creator: Creator) -> dict[str, dict[str, Decimal]]:
@@ -38,3 +41,24 @@ def open_early_requests(*, creator: Creator) -> dict[str, EarlyPayoutRequest]:
     """The creator's early payout requests still waiting for finance, by currency."""
     return {request.currency: request for request in
             creator.early_payout_requests.filter(status=EarlyPayoutRequest.Status.REQUESTED)}
+
+
+def balances(*, creator: Creator) -> dict[str, Decimal]:
+    """What the creator is owed and not yet paid, per currency: the sum of their entries."""
+    return {row["currency"]: money_sum(row["total"], row["currency"]) for row in
+            LedgerEntry.objects.filter(creator=creator).values("currency").annotate(total=Sum("amount"))
+            .order_by("currency")}
+
+
+def affiliate_orders(*, shop: Shop):
+    """The shop's attributed orders, newest first, each with its commission."""
+    commission = (Commission.objects.filter(order=OuterRef("order")).values("order")
+                  .annotate(total=Sum(F("amount") - F("clawed_back"))).values("total"))
+    return (Conversion.objects.filter(order__shop=shop, outcome=Conversion.Outcome.ATTRIBUTED)
+            .select_related("order", "creator").annotate(commission=Subquery(commission))
+            .order_by("-created_at"))
+
+
+def latest_affiliate_orders(*, shop: Shop, limit: int = 10):
+    """The shop's last attributed orders, for the seller home."""
+    return affiliate_orders(shop=shop)[:limit]

@@ -29,7 +29,7 @@ from shops.models import Order, OrderLine, Refund, RefundLine
 from tracking.models import Conversion
 from tracking.rollups import Increment, rollup_add
 
-from . import emails
+from . import emails, selectors
 from .bulk import insert_commissions, insert_events
 from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
 
@@ -306,13 +306,6 @@ def commissions_release_for_order(*, order: Order, by, reason: str = "Review pas
 # --------------------------------------------------------------------------------------
 
 
-def balances(*, creator: Creator) -> dict[str, Decimal]:
-    """What the creator is owed and not yet paid, per currency: the sum of their entries."""
-    return {row["currency"]: money_sum(row["total"], row["currency"]) for row in
-            LedgerEntry.objects.filter(creator=creator).values("currency").annotate(total=Sum("amount"))
-            .order_by("currency")}
-
-
 @transaction.atomic
 def ledger_adjust(*, creator: Creator, currency: str, amount: Decimal, reason: str, by) -> LedgerEntry:
     """Finance corrects a balance with a new entry (never an edit), with a reason."""
@@ -498,7 +491,7 @@ def payout_mark_failed(*, payout: Payout, by, reason: str) -> Payout:
 
 @transaction.atomic
 def early_payout_request(*, creator: Creator, currency: str) -> EarlyPayoutRequest:
-    balance = balances(creator=creator).get(currency, Decimal(0))
+    balance = selectors.balances(creator=creator).get(currency, Decimal(0))
     minimum = payout_minimum(currency)
     if balance < minimum:
         raise ValidationError(f"Early payouts start at {format_money(minimum, currency)}; "

@@ -17,7 +17,8 @@ from common.money import CURRENCIES, money_cell
 from shops.mixins import SellerRequiredMixin
 
 from . import selectors, services, statements
-from .tables import CommissionTable
+from .filters import AffiliateOrdersFilter
+from .tables import AffiliateOrderTable, CommissionTable
 
 
 class EarningsView(CreatorRequiredMixin, View):
@@ -27,7 +28,7 @@ class EarningsView(CreatorRequiredMixin, View):
         if request.GET.get("export") == "csv":
             return table.as_csv("commissions.csv")
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
-        balances = services.balances(creator=creator)
+        balances = selectors.balances(creator=creator)
         waiting = selectors.open_early_requests(creator=creator)
         return render(request, "payouts/creator/earnings.html", {
             "summary": selectors.earnings_summary(creator=creator),
@@ -143,3 +144,16 @@ def _statement_rows(statement: dict, month: date, currency: str) -> list[list]:
         rows.append([period, "computed, by product", row["title"], row["orders"], amount(row["gmv"]),
                      amount(row["commission"]), None, None, currency])
     return rows
+
+
+class AffiliateOrdersView(SellerRequiredMixin, View):
+    """Every order a creator brought, with the creator and the commission; CSV."""
+
+    def get(self, request):
+        order_filter = AffiliateOrdersFilter(request.GET or None,
+                                             queryset=selectors.affiliate_orders(shop=request.shop))
+        table = AffiliateOrderTable(order_filter.qs)
+        if request.GET.get("export") == "csv":
+            return table.as_csv("affiliate-orders.csv")
+        RequestConfig(request, paginate={"per_page": 25}).configure(table)
+        return render(request, "payouts/seller/affiliate_orders.html", {"table": table, "filter": order_filter})

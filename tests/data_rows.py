@@ -10,7 +10,7 @@ import importlib
 from django.apps import apps
 
 DATA_MIGRATIONS = [
-    ("config", "0001_staff_groups", "create_groups"),
+    ("portal", "0001_staff_groups", "create_groups"),
     ("shops", "0002_starter_categories", "create"),
     ("shops", "0008_payment_claim_and_refund_status", "create_schedule"),
     ("affiliates", "0002_beat_schedule", "create"),

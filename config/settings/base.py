@@ -44,8 +44,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
 # ------------------------------------------------------------------------------
-# Apps. The project's apps depend on each other in one direction only:
-# shops <- affiliates <- tracking <- payouts <- config (see docs and DESIGN.md).
+# Apps. Each may import only the apps listed before it (import-linter checks it):
+# common < shops < affiliates < tracking < payouts < portal (docs/architecture.md).
 # ------------------------------------------------------------------------------
 DJANGO_APPS = [
     "django.contrib.admin",
@@ -73,8 +73,8 @@ LOCAL_APPS = [
     "affiliates",
     "tracking",
     "payouts",
-    # The composition root: sign-up with roles, role routing, health, demo data.
-    "config",
+    # The top floor: the pages that read every app, sign-up with a role, the demo data.
+    "portal",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -104,7 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "config.context_processors.site",
+                "portal.context_processors.site",
             ],
         },
     },
@@ -191,7 +191,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "shops:feed"
-ACCOUNT_SIGNUP_FORM_CLASS = "config.accounts.SignupForm"
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # allauth's defaults, stated so nobody switches them off by accident.
 ACCOUNT_RATE_LIMITS = {

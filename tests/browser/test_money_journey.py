@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from payouts import services
+from payouts import selectors, services
 from payouts.models import Commission, LedgerEntry, PayoutRun
 from tests.browser.conftest import admin_action, log_in
 from tests.factories import (
@@ -76,5 +76,5 @@ def test_commission_from_pending_to_paid_to_clawback(new_page, screenshots):
     screenshots(seller, "seller-statement-clawback")
     clawback = LedgerEntry.objects.get(kind="clawback")
     assert clawback.amount == Decimal("-12.00")
-    assert services.balances(creator=link.creator) == {"USD": Decimal("-12.00")}
+    assert selectors.balances(creator=link.creator) == {"USD": Decimal("-12.00")}
     assert all(report.ok for report in services.reconcile())

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from common.money import money_round
-from payouts import services
+from payouts import selectors, services
 from payouts.models import Commission, CommissionEvent, LedgerEntry
 from shops import services as shop_services
 from tests.factories import BUYER, LinkFactory, ProductFactory, ProgramFactory, UserFactory, open_product
@@ -113,7 +113,7 @@ def test_approval_waits_for_the_hold_then_credits_the_ledger(link):
     assert services.commissions_approve_due(now=commission.hold_until) == 1
     commission.refresh_from_db()
     assert commission.status == Commission.Status.APPROVED
-    assert services.balances(creator=link.creator) == {"USD": commission.amount}
+    assert selectors.balances(creator=link.creator) == {"USD": commission.amount}
     assert services.commissions_approve_due(now=commission.hold_until + timedelta(days=1)) == 0
     assert LedgerEntry.objects.count() == 1
 
@@ -173,7 +173,7 @@ def test_refund_after_approval_is_a_clawback_debit(link):
     _refund(order, 2)
     commission.refresh_from_db()
     assert (commission.clawed_back, commission.status) == (D("12.50"), "reversed")
-    assert services.balances(creator=link.creator) == {"USD": D("0.00")}
+    assert selectors.balances(creator=link.creator) == {"USD": D("0.00")}
 
 
 def test_cancelling_a_paid_order_reverses_its_commissions(link):
@@ -194,7 +194,7 @@ def test_staff_reversal_needs_a_reason_and_claws_back(link):
     services.commission_reverse(commission=commission, by=UserFactory(), reason="Fake order")
     commission.refresh_from_db()
     assert commission.status == "reversed"
-    assert services.balances(creator=link.creator) == {"USD": D("0.00")}
+    assert selectors.balances(creator=link.creator) == {"USD": D("0.00")}
     with pytest.raises(ValidationError):
         services.commission_reverse(commission=commission, by=UserFactory(), reason="again")
 

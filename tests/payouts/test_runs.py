@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import close_old_connections
 from django.utils import timezone
 
-from payouts import services
+from payouts import selectors, services
 from payouts.models import Commission, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
 from tests.factories import CreatorFactory, LinkFactory, ProductFactory, ProgramFactory, UserFactory, open_product
 from tests.payouts.test_commissions import attributed_order
@@ -46,8 +46,8 @@ def test_a_run_pays_balances_that_reach_the_minimum_and_carries_the_rest(django_
     assert created and run.status == PayoutRun.Status.READY and run.progress == "2 of 2"
     payouts = {(p.creator_id, p.currency): p.amount for p in Payout.objects.all()}
     assert payouts == {(big.pk, "USD"): D("12.50"), (yen.pk, "JPY"): D("2199")}
-    assert services.balances(creator=big) == {"USD": D("3.00")}
-    assert services.balances(creator=small) == {"USD": D("9.99")}  # carried over
+    assert selectors.balances(creator=big) == {"USD": D("3.00")}
+    assert selectors.balances(creator=small) == {"USD": D("9.99")}  # carried over
 
 
 def test_a_month_that_is_not_over_cannot_be_run():
@@ -64,7 +64,7 @@ def test_starting_and_computing_twice_pays_nobody_twice():
     services.payout_run_compute(run=run)
     assert Payout.objects.count() == 1
     assert LedgerEntry.objects.filter(kind="payout").count() == 1
-    assert services.balances(creator=creator) == {"USD": D("0.00")}
+    assert selectors.balances(creator=creator) == {"USD": D("0.00")}
 
 
 def test_a_run_killed_half_way_finishes_on_rerun_with_the_same_result():
@@ -91,7 +91,7 @@ def test_a_run_killed_half_way_finishes_on_rerun_with_the_same_result():
     run.refresh_from_db()
     assert run.status == PayoutRun.Status.READY and run.progress == "5 of 5"
     assert Payout.objects.count() == 5 and LedgerEntry.objects.filter(kind="payout").count() == 5
-    assert all(services.balances(creator=c) == {"USD": D("0.00")} for c in creators)
+    assert all(selectors.balances(creator=c) == {"USD": D("0.00")} for c in creators)
 
 
 def test_approve_export_and_mark_paid_makes_commissions_paid():
@@ -126,7 +126,7 @@ def test_a_failed_payout_returns_the_amount_to_the_balance():
     with pytest.raises(ValidationError):
         services.payout_mark_failed(payout=payout, by=UserFactory(), reason="")
     services.payout_mark_failed(payout=payout, by=UserFactory(), reason="PayPal account closed")
-    assert services.balances(creator=creator) == {"USD": D("30.00")}
+    assert selectors.balances(creator=creator) == {"USD": D("30.00")}
     with pytest.raises(ValidationError):
         services.payouts_mark_paid(payouts=[payout], by=UserFactory())
     assert all(report.ok for report in services.reconcile())
@@ -138,7 +138,7 @@ def test_a_clawback_after_payout_can_make_the_balance_negative():
     run_month()
     LedgerEntry.objects.create(creator=creator, currency="USD", kind=LedgerEntry.Kind.CLAWBACK, amount=D("-12.00"),
                                created_at=timezone.now())
-    assert services.balances(creator=creator) == {"USD": D("-12.00")}
+    assert selectors.balances(creator=creator) == {"USD": D("-12.00")}
     assert all(report.ok for report in services.reconcile())
 
 
@@ -163,7 +163,7 @@ def test_early_payout_request_approve_and_decline():
         services.early_payout_request(creator=creator, currency="USD")
     payout = services.early_payout_approve(request=request, by=UserFactory())
     assert (payout.kind, payout.amount) == ("early", D("25.00"))
-    assert services.balances(creator=creator) == {"USD": D("0.00")}
+    assert selectors.balances(creator=creator) == {"USD": D("0.00")}
     credit(creator, "40.00", at=timezone.now())
     second = services.early_payout_request(creator=creator, currency="USD")
     services.early_payout_decline(request=second, by=UserFactory(), reason="Wait for the monthly run")
@@ -199,7 +199,7 @@ def test_a_run_started_twice_at_once_pays_once():
     assert not errors
     assert Payout.objects.count() == 30
     assert LedgerEntry.objects.filter(kind="payout").count() == 30
-    assert all(services.balances(creator=c) == {"USD": D("0.00")} for c in creators)
+    assert all(selectors.balances(creator=c) == {"USD": D("0.00")} for c in creators)
     assert all(report.ok for report in services.reconcile())
 
 

@@ -18,7 +18,7 @@ import pytest
 from django.urls import reverse
 
 from common.money import money_round
-from payouts import services, statements
+from payouts import selectors, services, statements
 from payouts.models import Commission
 from shops import services as shop_services
 from tests.factories import (
@@ -141,7 +141,7 @@ def test_the_clawback_is_carried_into_the_next_payout(history):
     assert clawback < 0
     assert run1.payouts.get().amount == expected["payouts"][M1] == opening
     assert run2.payouts.get().amount == sum(movements[1:]) == expected["payouts"][M2]
-    assert services.balances(creator=history["creator"]) == {history["currency"]: D(0)}
+    assert selectors.balances(creator=history["creator"]) == {history["currency"]: D(0)}
     assert all(report.ok for report in services.reconcile())
 
 
@@ -220,5 +220,5 @@ def test_an_early_payout_after_the_month_ends_is_not_paid_again_by_the_run():
     services.early_payout_approve(request=request, by=UserFactory())
     run = run_month()
     assert not run.payouts.exists()
-    assert services.balances(creator=creator) == {"USD": D("0")}
+    assert selectors.balances(creator=creator) == {"USD": D("0")}
     assert Commission.objects.count() == 0 and all(report.ok for report in services.reconcile())

@@ -22,7 +22,7 @@ from django.test import RequestFactory
 from django.urls import Resolver404, resolve, reverse
 from PIL import Image
 
-from config import demo
+from portal import demo
 from shops.models import Product
 from tests import data_rows
 from tests.factories import UserFactory

@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from affiliates import services as affiliate_services
-from payouts import services as payout_services
+from payouts import selectors as payout_selectors
 from tests.factories import (
     CreatorFactory,
     LinkFactory,
@@ -151,4 +151,4 @@ def test_another_creator_gets_404_for_objects_that_are_not_theirs(client, other)
         assert codes <= {404, 405} and 404 in codes, (name, codes)
     other["invitation"].refresh_from_db()
     assert other["invitation"].status == "pending"
-    assert payout_services.balances(creator=other["creator"]) == {"USD": Decimal("0.00")}
+    assert payout_selectors.balances(creator=other["creator"]) == {"USD": Decimal("0.00")}

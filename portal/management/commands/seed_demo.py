@@ -3,7 +3,7 @@ import logging
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
-from config import demo
+from portal import demo
 
 
 class Command(BaseCommand):

@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 
 from affiliates import services as aff
 from affiliates.models import AffiliateProgram, Collaboration, Creator, OpenProduct, RateChange, SampleRequest
+from payouts import selectors as pay_selectors
 from payouts import services as pay
 from payouts.models import Commission, PayoutRun
 from shops import services as shop_services
@@ -340,7 +341,7 @@ def _seed_payouts(staff) -> None:
                                             quantities={line.pk: 1}, reason="Arrived damaged")
         pay.commissions_apply_refund(refund_line_ids=list(refund.lines.values_list("pk", flat=True)))
     leo = Creator.objects.get(handle="leolifts")
-    for currency, balance in pay.balances(creator=leo).items():
+    for currency, balance in pay_selectors.balances(creator=leo).items():
         if balance >= pay.payout_minimum(currency):
             pay.early_payout_request(creator=leo, currency=currency)
 

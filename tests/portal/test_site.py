@@ -35,7 +35,7 @@ def test_healthz_reports_database_up(client):
 
 
 def test_healthz_answers_503_when_the_database_does_not(client):
-    with mock.patch("config.views.connection.cursor", side_effect=OperationalError("gone")):
+    with mock.patch("portal.views.connection.cursor", side_effect=OperationalError("gone")):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "down", "database": "down", "broker": mock.ANY}

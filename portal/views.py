@@ -1,4 +1,5 @@
-"""Site-wide pages: the landing page, role routing, and the health check."""
+"""The top floor's pages: the seller and creator homes, where a person lands after login,
+and the health check."""
 
 import redis
 from django.conf import settings
@@ -6,11 +7,41 @@ from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, connection
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from affiliates.mixins import CreatorRequiredMixin
 from affiliates.selectors import creator_for_user
-from shops.selectors import shop_for_user
+from payouts.selectors import latest_affiliate_orders
+from shops.mixins import SellerRequiredMixin
+from shops.selectors import seller_todo, shop_for_user
+from tracking.periods import period_from
+
+from . import dashboards
+
+
+class SellerHomeView(SellerRequiredMixin, View):
+    """/seller/: the shop's figures for the period, charts, top creators and products, to-dos."""
+
+    def get(self, request):
+        form, period = period_from(request)
+        shop = request.shop
+        data = dashboards.seller_dashboard(shop=shop, period=period)
+        data["todo"].update(seller_todo(shop=shop))
+        return render(request, "portal/seller_home.html", {
+            **data, "top_products": dashboards.seller_top_products(shop=shop, period=period), "form": form,
+            "period": period, "latest": latest_affiliate_orders(shop=shop),
+        })
+
+
+class CreatorHomeView(CreatorRequiredMixin, View):
+    """/creator/: clicks, orders and earnings for the period, balances, what waits for an answer."""
+
+    def get(self, request):
+        form, period = period_from(request)
+        data = dashboards.creator_dashboard(creator=request.creator, period=period)
+        return render(request, "portal/creator_home.html", {**data, "form": form, "period": period})
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 support: shops, products, creators, orders and the review queues; no money actions.
 finance: commissions, the ledger (adjustments), payout runs, payouts, early payouts.
-Created by the migration config/0001 (and by tests after a database flush).
+Created by the migration portal/0001 (and by tests after a database flush).
 """
 
 from django.contrib.auth.management import create_permissions

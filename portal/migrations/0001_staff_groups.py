@@ -1,10 +1,11 @@
-"""The support and finance staff groups (see config/staff_groups.py)."""
+"""The support and finance staff groups (see portal/staff_groups.py). Installations that
+made them under the old app label "config" get them again unchanged (it is idempotent)."""
 
 from django.db import migrations
 
 
 def create_groups(apps, schema_editor):
-    from config.staff_groups import ensure_groups
+    from portal.staff_groups import ensure_groups
 
     ensure_groups(apps)
 

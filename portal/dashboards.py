@@ -2,28 +2,28 @@
 (shops.ShopDailyStats, tracking.DailyLinkStats) or an indexed aggregate, never a scan
 of raw clicks or orders, so a page costs the same with a month or a year of traffic.
 
-They live in payouts because they show all four apps' data and payouts is the one app
-that may read them all.
+They live in portal, the top floor, because they show every app's data.
 """
 
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from affiliates.models import Creator, Invitation, SampleRequest
 from affiliates.selectors import seller_affiliate_todo
 from common.money import format_money
-from shops.models import Shop, ShopDailyStats
-from tracking.models import Conversion, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
+from payouts.models import Commission, EarlyPayoutRequest, PayoutRun
+from payouts.selectors import balances
+from payouts.services import next_month
+from shops.models import Product, Shop, ShopDailyStats
+from tracking.models import Click, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
 from tracking.periods import Period
 from tracking.selectors import active_creators, conversion_rate, creator_ranking, stats_grouped
-
-from .models import Commission
-from .services import balances, next_month
 
 ZERO = Decimal("0")
 
@@ -133,19 +133,6 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
     return {"figures": figures, "chart": chart, "todo": todo, "currency": currency, "top_creators": top_creators}
 
 
-def affiliate_orders(*, shop: Shop):
-    """The shop's attributed orders, newest first, each with its commission."""
-    commission = (Commission.objects.filter(order=OuterRef("order")).values("order")
-                  .annotate(total=Sum(F("amount") - F("clawed_back"))).values("total"))
-    return (Conversion.objects.filter(order__shop=shop, outcome=Conversion.Outcome.ATTRIBUTED)
-            .select_related("order", "creator").annotate(commission=Subquery(commission))
-            .order_by("-created_at"))
-
-
-def latest_affiliate_orders(*, shop: Shop, limit: int = 10):
-    return affiliate_orders(shop=shop)[:limit]
-
-
 def creator_fulfilment(*, shop: Shop, creator_ids) -> dict[int, tuple[int, int]]:
     rows = (SampleRequest.objects.filter(program__shop=shop, creator_id__in=creator_ids)
             .values("creator_id").annotate(done=Count("id", filter=Q(status=SampleRequest.Status.FULFILLED)),
@@ -229,3 +216,29 @@ def platform_figures(*, days: int = 30) -> list[tuple[str, str]]:
         ("Commissions", joined(link, "commission")), ("Clicks", f"{clicks['clicks']:,}"),
         ("Flagged clicks", f"{clicks['flagged']:,}"), ("Approved, to be paid", joined(due, "total")),
     ]
+
+
+def review_queues(*, user) -> list[tuple[str, str, int]]:
+    """(label, changelist link, how many wait) for each queue this staff member may work."""
+    week_ago = timezone.now() - timedelta(days=7)
+    queues = [
+        ("shops.view_product", "Products in review (oldest first)",
+         reverse("admin:shops_product_changelist") + "?status__exact=in_review&o=7",
+         lambda: Product.objects.filter(status=Product.Status.IN_REVIEW).count()),
+        ("shops.view_shop", "Shops waiting for approval",
+         reverse("admin:shops_shop_changelist") + "?status__exact=pending",
+         lambda: Shop.objects.filter(status=Shop.Status.PENDING).count()),
+        ("affiliates.view_creator", "Creators waiting for approval",
+         reverse("admin:affiliates_creator_changelist") + "?status__exact=pending",
+         lambda: Creator.objects.filter(status=Creator.Status.PENDING).count()),
+        ("tracking.view_click", "Flagged clicks, last 7 days (bots, prefetch, bursts)",
+         reverse("admin:tracking_click_changelist") + "?flagged=yes",
+         lambda: Click.objects.filter(Q(is_bot=True) | Q(is_prefetch=True) | Q(is_burst=True),
+                                      at__gte=week_ago).count()),
+        ("payouts.view_earlypayoutrequest", "Early payout requests",
+         reverse("admin:payouts_earlypayoutrequest_changelist") + "?status__exact=requested",
+         lambda: EarlyPayoutRequest.objects.filter(status=EarlyPayoutRequest.Status.REQUESTED).count()),
+        ("payouts.view_payoutrun", "Payout runs to review or pay", reverse("admin:payouts_payoutrun_changelist"),
+         lambda: PayoutRun.objects.filter(status__in=[PayoutRun.Status.READY, PayoutRun.Status.APPROVED]).count()),
+    ]
+    return [(label, url, count()) for perm, label, url, count in queues if user.has_perm(perm)]
