@@ -39,11 +39,11 @@ def sample_requested(sample: SampleRequest) -> None:
     emails.send(to=_seller_emails(sample.program.shop),
                 subject=f"@{sample.creator.handle} asks for a sample of {sample.product.title}",
                 template="affiliates/email/sample_requested",
-                context={"sample": sample, "path": reverse("affiliates_seller:samples")})
+                context={"sample": sample, "path": reverse("seller:samples")})
 
 
 def sample_content_posted(sample: SampleRequest) -> None:
     emails.send(to=_seller_emails(sample.program.shop),
                 subject=f"@{sample.creator.handle} posted content for {sample.product.title}",
                 template="affiliates/email/sample_content_posted",
-                context={"sample": sample, "path": reverse("affiliates_seller:samples")})
+                context={"sample": sample, "path": reverse("seller:samples")})

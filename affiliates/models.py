@@ -98,7 +98,7 @@ class Creator(models.Model):
         return f"@{self.handle}" if self.handle else f"Creator #{self.pk}"
 
     def get_absolute_url(self):
-        return reverse("showcase", kwargs={"handle": self.handle}) if self.handle else ""
+        return reverse("shop:showcase", kwargs={"handle": self.handle}) if self.handle else ""
 
     @property
     def is_approved(self) -> bool:

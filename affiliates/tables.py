@@ -30,7 +30,7 @@ class CreatorTable(BaseTable):
         order_by = "-followers"
 
     def render_handle(self, record):
-        url = reverse("affiliates_seller:creator_detail", args=[record.handle])
+        url = reverse("seller:creator_detail", args=[record.handle])
         return format_html('<a href="{}">@{}</a><div class="small text-body-secondary">{}</div>', url, record.handle,
                            record.display_name)
 

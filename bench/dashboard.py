@@ -88,8 +88,8 @@ client = Client()
 seller = get_user_model().objects.get(username="u0")
 creator = Creator.objects.order_by("pk").first()
 pages = {
-    "seller_home": (seller, "/seller/?days=30"),
-    "creator_home": (creator.user, "/creator/?days=30"),
+    "seller:home": (seller, "/seller/?days=30"),
+    "creator:home": (creator.user, "/creator/?days=30"),
     "product_table": (seller, "/seller/affiliates/performance/?days=90"),
 }
 result = {}

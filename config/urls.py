@@ -1,30 +1,35 @@
+"""The site's routes. Each app lists its own routes per area; here they are mounted, one
+URL namespace per area: `shop:` (what buyers see), `seller:` (/seller/), `creator:`
+(/creator/). Names are unique within an area (tests/portal/test_urls.py checks it)."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from payouts import views as payout_views
+from affiliates import urls as affiliates
+from payouts import urls as payouts
+from portal import urls as portal
 from portal import views
-from tracking import views as tracking_views
+from shops import urls as shops
+from tracking import urls as tracking
 from tracking.redirect import redirect_view
 
+AREAS = {
+    "shop": shops.public_urls + tracking.public_urls,
+    "seller": portal.seller_urls + shops.seller_urls + affiliates.seller_urls + tracking.seller_urls
+    + payouts.seller_urls,
+    "creator": portal.creator_urls + affiliates.creator_urls + tracking.creator_urls + payouts.creator_urls,
+}
+
 urlpatterns = [
-    path("", include("shops.urls")),
-    path("healthz", views.healthz, name="healthz"),
-    path("welcome/", views.home_for_role, name="home_for_role"),
-    path("accounts/", include("allauth.urls")),
-    path("seller/", views.SellerHomeView.as_view(), name="seller_home"),
-    path("creator/", views.CreatorHomeView.as_view(), name="creator_home"),
-    path("seller/affiliates/", include("affiliates.urls_seller")),
-    path("seller/", include("shops.urls_seller")),
-    path("creator/", include("affiliates.urls_creator")),
+    path("", include((AREAS["shop"], "shop"))),
+    path("seller/", include((AREAS["seller"], "seller"))),
+    path("creator/", include((AREAS["creator"], "creator"))),
     path("r/<str:code>", redirect_view, name="redirect"),
-    path("creator/links/", include("tracking.urls_creator")),
-    path("creator/earnings/", include("payouts.urls_creator")),
-    path("seller/affiliates/statements/", payout_views.SellerStatementView.as_view(), name="seller_statement"),
-    path("seller/affiliates/orders/", payout_views.AffiliateOrdersView.as_view(), name="seller_affiliate_orders"),
-    path("seller/affiliates/performance/", tracking_views.SellerPerformanceView.as_view(), name="seller_performance"),
-    path("@<str:handle>/", tracking_views.showcase, name="showcase"),
+    path("welcome/", views.home_for_role, name="home_for_role"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

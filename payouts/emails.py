@@ -12,5 +12,5 @@ def payout_paid(payout: Payout) -> None:
     emails.send(to=creator.user.email, subject="We sent you a payout",
                 template="payouts/email/payout_paid",
                 context={"payout": payout, "creator": creator,
-                         "path": reverse("payouts_creator:creator_statement",
+                         "path": reverse("creator:statement",
                                          args=[f"{payout.period:%Y-%m}", payout.currency])})

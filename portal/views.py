@@ -50,9 +50,9 @@ def home_for_role(request):
     shop = shop_for_user(user=request.user)
     creator = creator_for_user(user=request.user)
     if shop and not creator:
-        return redirect("seller_home")
+        return redirect("seller:home")
     if creator and not shop:
-        return redirect("creator_home")
+        return redirect("creator:home")
     if not shop and not creator and request.user.is_staff:
         return redirect("admin:index")
     return render(request, "role_chooser.html", {"shop": shop, "creator": creator})

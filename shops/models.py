@@ -81,7 +81,7 @@ class Shop(models.Model):
         return self.name or f"Shop #{self.pk} (unnamed)"
 
     def get_absolute_url(self):
-        return reverse("shops:shop", kwargs={"slug": self.slug}) if self.slug else ""
+        return reverse("shop:shop", kwargs={"slug": self.slug}) if self.slug else ""
 
     @property
     def missing_for_review(self) -> list[str]:
@@ -189,7 +189,7 @@ class Product(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("shops:product", kwargs={"pk": self.pk})
+        return reverse("shop:product", kwargs={"pk": self.pk})
 
     @property
     def currency(self) -> str:
@@ -312,7 +312,7 @@ class Order(models.Model):
         return self.number
 
     def get_absolute_url(self):
-        return reverse("shops:order_confirmation", kwargs={"token": self.token})
+        return reverse("shop:order_confirmation", kwargs={"token": self.token})
 
     def money(self, field: str) -> str:
         return format_money(getattr(self, field), self.currency)

@@ -190,7 +190,7 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
-ACCOUNT_LOGOUT_REDIRECT_URL = "shops:feed"
+ACCOUNT_LOGOUT_REDIRECT_URL = "shop:feed"
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # allauth's defaults, stated so nobody switches them off by accident.

@@ -61,7 +61,7 @@ SELLER_PAGES = ["program", "open_products", "creators", "invitations", "applicat
 
 @pytest.mark.parametrize("name", SELLER_PAGES)
 def test_seller_pages_need_login_and_the_seller_role(client, name):
-    url = reverse(f"affiliates_seller:{name}")
+    url = reverse(f"seller:{name}")
     assert client.get(url)["Location"].startswith(reverse("account_login"))
     client.force_login(CreatorFactory().user)
     assert client.get(url).status_code == 403
@@ -69,22 +69,22 @@ def test_seller_pages_need_login_and_the_seller_role(client, name):
 
 @pytest.mark.parametrize("name", SELLER_PAGES)
 def test_seller_pages_open_for_the_owner(client, seller, name):
-    assert client.get(reverse(f"affiliates_seller:{name}")).status_code == 200
+    assert client.get(reverse(f"seller:{name}")).status_code == 200
 
 
 def test_pages_of_a_shop_outside_the_program_send_to_join(client):
     membership = ShopMembershipFactory()
     client.force_login(membership.user)
-    assert client.get(reverse("affiliates_seller:samples"))["Location"] == reverse("affiliates_seller:program")
+    assert client.get(reverse("seller:samples"))["Location"] == reverse("seller:program")
 
 
 def test_another_shops_invitations_applications_samples_are_404(client, seller):
     world = _world()
     posts = [
-        reverse("affiliates_seller:invitation_withdraw", args=[world["invitation"].pk]),
-        reverse("affiliates_seller:collaboration_end", args=[world["collaboration"].pk]),
-        reverse("affiliates_seller:application_decide", args=[world["application"].pk, "approve"]),
-        reverse("affiliates_seller:sample_action", args=[world["sample"].pk, "approve"]),
+        reverse("seller:invitation_withdraw", args=[world["invitation"].pk]),
+        reverse("seller:collaboration_end", args=[world["collaboration"].pk]),
+        reverse("seller:application_decide", args=[world["application"].pk, "approve"]),
+        reverse("seller:sample_action", args=[world["sample"].pk, "approve"]),
     ]
     for url in posts:
         assert client.post(url, {"message": "x"}).status_code == 404
@@ -94,11 +94,11 @@ def test_another_shops_invitations_applications_samples_are_404(client, seller):
     assert world["invitation"].status == Invitation.Status.PENDING
     assert world["application"].status == Application.Status.PENDING
     assert world["sample"].status == SampleRequest.Status.REQUESTED
-    listing = client.get(reverse("affiliates_seller:invitations")).content.decode()
+    listing = client.get(reverse("seller:invitations")).content.decode()
     assert f"@{world['creator'].handle}" not in listing
 
 
-CREATOR_PAGES = ["creator_home", "creator:profile", "creator:marketplace", "creator:inbox", "creator:showcase"]
+CREATOR_PAGES = ["creator:home", "creator:profile", "creator:marketplace", "creator:inbox", "creator:showcase"]
 
 
 @pytest.mark.parametrize("name", CREATOR_PAGES)
@@ -146,7 +146,7 @@ PROGRAM = {"default_rate": "10", "attribution_window_days": "14", "hold_days": "
 def test_join_the_program(client):
     membership = ShopMembershipFactory()
     client.force_login(membership.user)
-    response = client.post(reverse("affiliates_seller:program"), PROGRAM)
+    response = client.post(reverse("seller:program"), PROGRAM)
     assert response.status_code == 302
     assert AffiliateProgram.objects.get(shop=membership.shop).default_rate == D("10")
 
@@ -159,20 +159,20 @@ def test_join_the_program(client):
 def test_join_refuses_bad_input_and_stores_nothing(client, field, value):
     membership = ShopMembershipFactory()
     client.force_login(membership.user)
-    response = client.post(reverse("affiliates_seller:program"), {**PROGRAM, field: value})
+    response = client.post(reverse("seller:program"), {**PROGRAM, field: value})
     assert response.status_code == 400
     assert response.context["form"].errors
     assert not AffiliateProgram.objects.exists()
 
 
 def test_lowering_the_default_rate_warns_the_seller(client, seller):
-    response = client.post(reverse("affiliates_seller:program"), {**PROGRAM, "default_rate": "8"}, follow=True)
+    response = client.post(reverse("seller:program"), {**PROGRAM, "default_rate": "8"}, follow=True)
     assert "keep the old rate for 30 more days" in response.content.decode()
 
 
 def test_open_two_products_at_different_rates_and_warn_on_a_cut(client, seller):
     a, b = ProductFactory(shop=seller.shop), ProductFactory(shop=seller.shop)
-    url = reverse("affiliates_seller:open_products")
+    url = reverse("seller:open_products")
     client.post(url, {f"open_{a.pk}": "on", f"rate_{a.pk}": "15", f"open_{b.pk}": "on", f"rate_{b.pk}": "25"})
     assert dict(seller.program.open_products.values_list("product_id", "rate")) == {a.pk: D("15"), b.pk: D("25")}
     response = client.post(url, {f"open_{a.pk}": "on", f"rate_{a.pk}": "12", f"open_{b.pk}": "on",
@@ -183,7 +183,7 @@ def test_open_two_products_at_different_rates_and_warn_on_a_cut(client, seller):
 @pytest.mark.parametrize("rate", ["0", "80.01", "-1", "abc"])
 def test_open_products_bad_rates_are_refused(client, seller, rate):
     product = ProductFactory(shop=seller.shop)
-    response = client.post(reverse("affiliates_seller:open_products"),
+    response = client.post(reverse("seller:open_products"),
                            {f"open_{product.pk}": "on", f"rate_{product.pk}": rate})
     assert response.status_code == 400
     assert not seller.program.open_products.exists()
@@ -196,15 +196,15 @@ def test_find_creators_by_niche_and_followers_then_invite(client, seller):
     CreatorFactory(followers=500).niches.add(tea)
     CreatorFactory(followers=90_000)
     CreatorFactory(followers=90_000, status=Creator.Status.PENDING).niches.add(tea)
-    table = client.get(reverse("affiliates_seller:creators"), {"niche": "tea", "followers_min": "10000"}
+    table = client.get(reverse("seller:creators"), {"niche": "tea", "followers_min": "10000"}
                        ).context["table"]
     assert [row.pk for row in table.data] == [match.pk]
     product = ProductFactory(shop=seller.shop)
-    page = client.get(reverse("affiliates_seller:invite"), {"creator": [match.pk]})
+    page = client.get(reverse("seller:invite"), {"creator": [match.pk]})
     assert page.status_code == 200
-    response = client.post(reverse("affiliates_seller:invite"), {
+    response = client.post(reverse("seller:invite"), {
         "creator": [match.pk], "scope": "chosen", f"rate_{product.pk}": "30", "message": "Hi!"})
-    assert response["Location"] == reverse("affiliates_seller:invitations")
+    assert response["Location"] == reverse("seller:invitations")
     invitation = Invitation.objects.get(creator=match)
     assert list(invitation.products.values_list("rate", flat=True)) == [D("30")]
 
@@ -216,14 +216,14 @@ def test_find_creators_by_niche_and_followers_then_invite(client, seller):
 ])
 def test_invite_bad_input_is_refused(client, seller, data):
     creator = CreatorFactory()
-    response = client.post(reverse("affiliates_seller:invite"), {"creator": [creator.pk], **data})
+    response = client.post(reverse("seller:invite"), {"creator": [creator.pk], **data})
     assert response.status_code == 400
     assert not Invitation.objects.exists()
 
 
 def test_inviting_a_pending_creator_is_not_possible(client, seller):
     pending = CreatorFactory(status=Creator.Status.PENDING)
-    response = client.post(reverse("affiliates_seller:invite"), {"creator": [pending.pk], "scope": "all",
+    response = client.post(reverse("seller:invite"), {"creator": [pending.pk], "scope": "all",
                                                                  "all_products_rate": "10"})
     assert response.status_code == 302
     assert not Invitation.objects.exists()
@@ -233,26 +233,26 @@ def test_seller_answers_applications_and_samples(client, seller):
     product = ProductFactory(shop=seller.shop)
     applicant = CreatorFactory()
     application = services.application_submit(creator=applicant, program=seller.program, product=product)
-    url = reverse("affiliates_seller:application_decide", args=[application.pk, "decline"])
+    url = reverse("seller:application_decide", args=[application.pk, "decline"])
     client.post(url, {"message": ""})
     application.refresh_from_db()
     assert application.status == Application.Status.PENDING
-    client.post(reverse("affiliates_seller:application_decide", args=[application.pk, "approve"]), {"message": "Yes"})
+    client.post(reverse("seller:application_decide", args=[application.pk, "approve"]), {"message": "Yes"})
     application.refresh_from_db()
     assert application.status == Application.Status.APPROVED
 
     sample = services.sample_request_create(creator=applicant, product=product, shipping_address="1 Main St")
-    client.post(reverse("affiliates_seller:sample_action", args=[sample.pk, "approve"]))
-    client.post(reverse("affiliates_seller:sample_action", args=[sample.pk, "ship"]), {"tracking_number": ""})
+    client.post(reverse("seller:sample_action", args=[sample.pk, "approve"]))
+    client.post(reverse("seller:sample_action", args=[sample.pk, "ship"]), {"tracking_number": ""})
     sample.refresh_from_db()
     assert sample.status == SampleRequest.Status.APPROVED
-    client.post(reverse("affiliates_seller:sample_action", args=[sample.pk, "ship"]), {"tracking_number": "T9"})
+    client.post(reverse("seller:sample_action", args=[sample.pk, "ship"]), {"tracking_number": "T9"})
     sample.refresh_from_db()
     assert (sample.status, sample.tracking_number) == (SampleRequest.Status.SHIPPED, "T9")
 
 
 def test_leaving_the_program(client, seller):
-    client.post(reverse("affiliates_seller:leave"))
+    client.post(reverse("seller:leave"))
     seller.program.refresh_from_db()
     assert seller.program.status == AffiliateProgram.Status.LEFT
 

@@ -85,24 +85,24 @@ def test_payloads_are_inert_for_buyers_sellers_creators_and_staff(watched, world
     product, creator, order = world["product"], world["creator"], world["order"]
 
     buyer = watched(375, 812)
-    _inert(buyer, reverse("shops:product", args=[product.pk]))
+    _inert(buyer, reverse("shop:product", args=[product.pk]))
     screenshots(buyer, "product")
-    _inert(buyer, reverse("shops:shop", args=[product.shop.slug]))
+    _inert(buyer, reverse("shop:shop", args=[product.shop.slug]))
     _inert(buyer, f"/@{creator.handle}/")
-    _inert(buyer, reverse("shops:feed") + "?q=" + PAYLOAD.replace("&", "%26"), shows_text=False)
+    _inert(buyer, reverse("shop:feed") + "?q=" + PAYLOAD.replace("&", "%26"), shows_text=False)
 
     seller = watched()
     log_in(seller, world["seller"].email)
     for path in [reverse("seller:product_list"), reverse("seller:order_detail", args=[order.pk]),
-                 reverse("affiliates_seller:applications"), reverse("affiliates_seller:invitations"),
-                 reverse("affiliates_seller:creator_detail", args=[creator.handle])]:
+                 reverse("seller:applications"), reverse("seller:invitations"),
+                 reverse("seller:creator_detail", args=[creator.handle])]:
         _inert(seller, path)
     screenshots(seller, "seller-creator-detail")
 
     creator_page = watched()
     log_in(creator_page, creator.user.email)
     for path in [reverse("creator:inbox"), reverse("creator:marketplace_product", args=[product.pk]),
-                 reverse("creator:profile"), reverse("creator_home")]:
+                 reverse("creator:profile"), reverse("creator:home")]:
         _inert(creator_page, path)
 
     ops = watched()

@@ -75,7 +75,7 @@ def test_samples_tell_the_creator_and_the_seller_each_step(django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         sample = affiliate_services.sample_request_create(creator=creator, product=product, shipping_address="1 Way")
     message, _ = _only("@mika asks for a sample of Matcha Whisk")
-    assert message.to == [seller.email] and f"{SITE}{reverse('affiliates_seller:samples')}" in message.body
+    assert message.to == [seller.email] and f"{SITE}{reverse('seller:samples')}" in message.body
     steps = [("approved", lambda s: affiliate_services.sample_approve(sample=s, by=seller)),
              ("on its way", lambda s: affiliate_services.sample_ship(sample=s, by=seller, tracking_number="JP123"))]
     for news, step in steps:

@@ -152,7 +152,7 @@ def _csv(response):
 def test_the_creator_statement_csv_sums_to_its_balances_in_the_minor_unit(client, history):
     currency, expected = history["currency"], history["expected"]["M2"]
     client.force_login(history["creator"].user)
-    url = reverse("payouts_creator:creator_statement", args=[f"{M2:%Y-%m}", currency])
+    url = reverse("creator:statement", args=[f"{M2:%Y-%m}", currency])
     rows = _csv(client.get(url, {"export": "csv"}))
     assert rows[0] == ["date", "kind", "description", "amount", "balance", "currency"]
     assert rows[1][:2] == [f"{M2:%Y-%m-%d}", "opening balance"] and D(rows[1][4]) == expected["opening"]
@@ -178,7 +178,7 @@ def test_the_seller_statement_says_what_was_owed_what_changed_and_what_is_owed(c
         assert got == want[month]
         assert got["opening"] + got["computed"] + got["reductions"] - got["paid_out"] == got["closing"]
     client.force_login(history["seller"])
-    rows = _csv(client.get(reverse("seller_statement"), {"month": f"{M2:%Y-%m}", "export": "csv"}))
+    rows = _csv(client.get(reverse("seller:statement"), {"month": f"{M2:%Y-%m}", "export": "csv"}))
     header = rows[0]
     change, balance = header.index("change"), header.index("balance")
     opening = D(next(row for row in rows if row[1] == "owed at the start")[balance])
@@ -193,14 +193,14 @@ def test_a_bad_statement_address_is_a_404(client, month, currency):
     from tests.factories import CreatorFactory
 
     client.force_login(CreatorFactory().user)
-    response = client.get(reverse("payouts_creator:creator_statement", args=[month, currency]))
+    response = client.get(reverse("creator:statement", args=[month, currency]))
     assert response.status_code == 404
 
 
 def test_statements_are_the_signed_in_creators_own(client, history):
     from tests.factories import CreatorFactory
 
-    url = reverse("payouts_creator:creator_statement", args=[f"{M1:%Y-%m}", history["currency"]])
+    url = reverse("creator:statement", args=[f"{M1:%Y-%m}", history["currency"]])
     assert client.get(url)["Location"].startswith(reverse("account_login"))
     client.force_login(ShopMembershipFactory().user)
     assert client.get(url).status_code == 403

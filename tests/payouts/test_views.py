@@ -49,7 +49,7 @@ def _csv(response):
 
 def test_earnings_show_pending_approved_and_the_balance(client, earned):
     client.force_login(earned.creator.user)
-    response = client.get(reverse("payouts_creator:earnings"))
+    response = client.get(reverse("creator:earnings"))
     summary = response.context["summary"]["USD"]
     assert (summary["pending"], summary["approved"]) == (D("10.00"), D("10.00"))
     assert response.context["balances"][0][:3] == ("USD", D("10.00"), True)
@@ -57,7 +57,7 @@ def test_earnings_show_pending_approved_and_the_balance(client, earned):
 
 
 def test_earnings_need_the_creator_role(client, earned):
-    url = reverse("payouts_creator:earnings")
+    url = reverse("creator:earnings")
     assert client.get(url)["Location"].startswith(reverse("account_login"))
     client.force_login(ShopMembershipFactory().user)
     assert client.get(url).status_code == 403
@@ -65,11 +65,11 @@ def test_earnings_need_the_creator_role(client, earned):
 
 def test_early_payout_request_from_the_page(client, earned):
     client.force_login(earned.creator.user)
-    client.post(reverse("payouts_creator:early_payout"), {"currency": "XXX"})
+    client.post(reverse("creator:early_payout"), {"currency": "XXX"})
     assert not EarlyPayoutRequest.objects.exists()
-    client.post(reverse("payouts_creator:early_payout"), {"currency": "USD"})
+    client.post(reverse("creator:early_payout"), {"currency": "USD"})
     assert EarlyPayoutRequest.objects.get().status == "requested"
-    response = client.post(reverse("payouts_creator:early_payout"), {"currency": "USD"}, follow=True)
+    response = client.post(reverse("creator:early_payout"), {"currency": "USD"}, follow=True)
     assert "already asked" in response.content.decode()
 
 
@@ -80,12 +80,12 @@ def test_a_payout_statement_lists_what_it_paid_and_is_private(client):
     run = run_month()
     payout = run.payouts.get()
     client.force_login(creator.user)
-    rows = _csv(client.get(reverse("payouts_creator:statement", args=[payout.pk])))
+    rows = _csv(client.get(reverse("creator:payout_statement", args=[payout.pk])))
     assert [row[1] for row in rows[1:]] == ["opening balance", "Commission approved", "Commission approved",
                                             "closing balance"]
     assert [row[3] for row in rows[2:4]] == ["12.00", "8.00"] and rows[-1][4] == "20.00" == str(payout.amount)
     client.force_login(CreatorFactory().user)
-    assert client.get(reverse("payouts_creator:statement", args=[payout.pk])).status_code == 404
+    assert client.get(reverse("creator:payout_statement", args=[payout.pk])).status_code == 404
 
 
 def test_seller_statement_by_creator_product_and_reductions(client, earned):
@@ -96,11 +96,11 @@ def test_seller_statement_by_creator_product_and_reductions(client, earned):
     refund = shop_services.order_refund(order=order, by=seller, quantities={line.pk: 1}, reason="Broken")
     services.commissions_apply_refund(refund_line_ids=list(refund.lines.values_list("pk", flat=True)))
     month = timezone.now().strftime("%Y-%m")
-    response = client.get(reverse("seller_statement"), {"month": month})
+    response = client.get(reverse("seller:statement"), {"month": month})
     statement = response.context["statement"]
     assert statement["by_creator"][0]["commission"] == D("20.00")
     assert statement["reduction_total"] == D("-10.00") and statement["owed"] == D("10.00")
-    rows = _csv(client.get(reverse("seller_statement"), {"month": month, "export": "csv"}))
+    rows = _csv(client.get(reverse("seller:statement"), {"month": month, "export": "csv"}))
     closing = next(row for row in rows if row[1] == "owed at the end")
     assert closing[rows[0].index("balance")] == "10.00" and closing[-1] == "USD"
     assert next(row for row in rows if row[1] == "reduction")[rows[0].index("change")] == "-10.00"
@@ -109,7 +109,7 @@ def test_seller_statement_by_creator_product_and_reductions(client, earned):
 @pytest.mark.parametrize("month", ["2026-13", "nonsense", "", "1999-01"])
 def test_seller_statement_survives_bad_months(client, earned, month):
     client.force_login(ShopMembershipFactory(shop=earned.product.shop).user)
-    assert client.get(reverse("seller_statement"), {"month": month}).status_code == 200
+    assert client.get(reverse("seller:statement"), {"month": month}).status_code == 200
 
 
 @pytest.mark.parametrize("query", [{}, {"export": "csv"}])
@@ -117,13 +117,13 @@ def test_a_shop_without_a_currency_yet_is_sent_to_its_profile_for_statements(cli
     user = UserFactory()
     shop_services.seller_register(user=user)  # a draft shop: no currency chosen yet
     client.force_login(user)
-    response = client.get(reverse("seller_statement"), query)
+    response = client.get(reverse("seller:statement"), query)
     assert response.status_code == 302 and response["Location"] == reverse("seller:shop_profile")
 
 
 def test_seller_statement_shows_only_the_own_shop(client, earned):
     client.force_login(ShopMembershipFactory().user)
-    response = client.get(reverse("seller_statement"), {"month": timezone.now().strftime("%Y-%m")})
+    response = client.get(reverse("seller:statement"), {"month": timezone.now().strftime("%Y-%m")})
     assert response.context["statement"]["by_creator"] == []
 
 

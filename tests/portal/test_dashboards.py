@@ -42,7 +42,7 @@ def _change(response, label):
 def test_seller_home_matches_the_raw_rows(client, demo):
     shop = Shop.objects.get(slug="tokyo-tea")
     client.force_login(shop.memberships.first().user)
-    response = client.get(reverse("seller_home"), {"days": 30})
+    response = client.get(reverse("seller:home"), {"days": 30})
     period = response.context["period"]
     paid, gmv = _paid_orders_and_gmv(shop, period)
     paid_before, gmv_before = _paid_orders_and_gmv(shop, period.previous())
@@ -71,7 +71,7 @@ def test_seller_home_matches_the_raw_rows(client, demo):
 def test_creator_home_matches_the_raw_rows(client, demo):
     creator = Creator.objects.get(handle="leolifts")
     client.force_login(creator.user)
-    response = client.get(reverse("creator_home"), {"days": 90})
+    response = client.get(reverse("creator:home"), {"days": 90})
     period = response.context["period"]
     clicks = Click.objects.filter(link__creator=creator, at__date__gte=period.start, at__date__lte=period.end)
     orders = Conversion.objects.filter(creator=creator, outcome="attributed",
@@ -86,28 +86,28 @@ def test_creator_home_matches_the_raw_rows(client, demo):
 def test_homes_survive_bad_periods(client, params):
     membership = ShopMembershipFactory()
     client.force_login(membership.user)
-    assert client.get(reverse("seller_home"), params).status_code == 200
+    assert client.get(reverse("seller:home"), params).status_code == 200
     client.force_login(CreatorFactory().user)
-    assert client.get(reverse("creator_home"), params).status_code == 200
+    assert client.get(reverse("creator:home"), params).status_code == 200
 
 
 def test_a_custom_range_and_its_comparison(client):
     membership = ShopMembershipFactory()
     client.force_login(membership.user)
     start = timezone.now().date() - timedelta(days=9)
-    response = client.get(reverse("seller_home"), {"days": 0, "start": start.isoformat(),
+    response = client.get(reverse("seller:home"), {"days": 0, "start": start.isoformat(),
                                                    "end": timezone.now().date().isoformat()})
     assert response.context["period"].days == 10
     assert response.context["period"].previous().end == start - timedelta(days=1)
 
 
 def test_homes_need_their_role(client):
-    assert client.get(reverse("seller_home"))["Location"].startswith(reverse("account_login"))
-    assert client.get(reverse("creator_home"))["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("seller:home"))["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("creator:home"))["Location"].startswith(reverse("account_login"))
     client.force_login(CreatorFactory().user)
-    assert client.get(reverse("seller_home")).status_code == 403
+    assert client.get(reverse("seller:home")).status_code == 403
     client.force_login(ShopMembershipFactory().user)
-    assert client.get(reverse("creator_home")).status_code == 403
+    assert client.get(reverse("creator:home")).status_code == 403
 
 
 def test_staff_see_platform_figures(client, demo):
@@ -119,7 +119,7 @@ def test_staff_see_platform_figures(client, demo):
 def test_affiliate_orders_table_filters_exports_and_is_private(client, demo):
     shop = Shop.objects.get(slug="north-knits")
     client.force_login(shop.memberships.first().user)
-    url = reverse("seller_affiliate_orders")
+    url = reverse("seller:affiliate_orders")
     rows = list(client.get(url).context["table"].data)
     assert rows and {row.order.shop_id for row in rows} == {shop.pk}
     only_leo = client.get(url, {"creator": "leolifts"}).context["table"].data

@@ -9,7 +9,7 @@ from tests.factories import CreatorFactory, UserFactory, seller_user
 
 pytestmark = pytest.mark.django_db
 
-AREAS = ["seller_home", "creator_home"]
+AREAS = ["seller:home", "creator:home"]
 
 
 @pytest.mark.parametrize("area", AREAS)
@@ -21,7 +21,7 @@ def test_anonymous_visitor_is_sent_to_login(client, area):
 
 def test_creator_in_seller_centre_is_offered_the_seller_role(client):
     client.force_login(CreatorFactory().user)
-    response = client.get(reverse("seller_home"))
+    response = client.get(reverse("seller:home"))
     assert response.status_code == 403
     assert reverse("seller:join") in response.content.decode()
 
@@ -29,7 +29,7 @@ def test_creator_in_seller_centre_is_offered_the_seller_role(client):
 def test_seller_in_creator_portal_is_offered_the_creator_role(client):
     user, _ = seller_user()
     client.force_login(user)
-    response = client.get(reverse("creator_home"))
+    response = client.get(reverse("creator:home"))
     assert response.status_code == 403
     assert reverse("creator:join") in response.content.decode()
 
@@ -41,8 +41,8 @@ def test_adding_the_other_role_keeps_the_first(client):
     assert response["Location"] == reverse("creator:profile")
     assert Creator.objects.filter(user=user).exists()
     assert ShopMembership.objects.get(user=user).shop == shop
-    assert client.get(reverse("creator_home")).status_code == 200
-    assert client.get(reverse("seller_home")).status_code == 200
+    assert client.get(reverse("creator:home")).status_code == 200
+    assert client.get(reverse("seller:home")).status_code == 200
 
 
 def test_joining_twice_changes_nothing(client):
@@ -62,12 +62,12 @@ def test_join_needs_login_and_post(client):
 def test_seller_lands_in_seller_centre(client):
     user, _ = seller_user()
     client.force_login(user)
-    assert client.get(reverse("home_for_role"))["Location"] == reverse("seller_home")
+    assert client.get(reverse("home_for_role"))["Location"] == reverse("seller:home")
 
 
 def test_creator_lands_in_creator_portal(client):
     client.force_login(CreatorFactory().user)
-    assert client.get(reverse("home_for_role"))["Location"] == reverse("creator_home")
+    assert client.get(reverse("home_for_role"))["Location"] == reverse("creator:home")
 
 
 def test_person_with_both_roles_gets_a_chooser(client):
@@ -77,7 +77,7 @@ def test_person_with_both_roles_gets_a_chooser(client):
     response = client.get(reverse("home_for_role"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert reverse("seller_home") in html and reverse("creator_home") in html
+    assert reverse("seller:home") in html and reverse("creator:home") in html
 
 
 def test_person_with_no_role_is_offered_both(client):

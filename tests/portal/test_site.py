@@ -11,7 +11,7 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["shops:feed", "account_login", "account_signup", "account_reset_password"])
+@pytest.mark.parametrize("name", ["shop:feed", "account_login", "account_signup", "account_reset_password"])
 def test_public_pages_render_with_title_and_viewport(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
@@ -21,7 +21,7 @@ def test_public_pages_render_with_title_and_viewport(client, name):
 
 
 def test_pages_carry_a_csp_with_a_nonce_used_by_the_htmx_script(client):
-    response = client.get(reverse("shops:feed"))
+    response = client.get(reverse("shop:feed"))
     csp = response["Content-Security-Policy"]
     nonce = csp.split("'nonce-", 1)[1].split("'", 1)[0]
     assert f'nonce="{nonce}"' in response.content.decode()
@@ -81,9 +81,9 @@ def test_every_response_carries_a_request_id_that_logs_share(client, caplog):
 
     from common.logging import ContextFilter
 
-    response = client.get(reverse("shops:feed"), HTTP_X_REQUEST_ID="abc-123")
+    response = client.get(reverse("shop:feed"), HTTP_X_REQUEST_ID="abc-123")
     assert response["X-Request-ID"] == "abc-123"
-    generated = client.get(reverse("shops:feed"), HTTP_X_REQUEST_ID="bad id with spaces\n")["X-Request-ID"]
+    generated = client.get(reverse("shop:feed"), HTTP_X_REQUEST_ID="bad id with spaces\n")["X-Request-ID"]
     assert len(generated) == 32 and " " not in generated
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "m", None, None)
     ContextFilter().filter(record)

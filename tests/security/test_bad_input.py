@@ -290,7 +290,7 @@ def test_no_form_answers_bad_input_with_a_500(client, world, monkeypatch):
         _log_in(client, user)
         if user is None:  # a buyer with something in the cart, so the cart and checkout forms show
             product = Product.objects.filter(status=Product.Status.LIVE).first()
-            client.post(reverse("shops:cart_add", args=[product.pk]), {"quantity": "1"})
+            client.post(reverse("shop:cart_add", args=[product.pk]), {"quantity": "1"})
         sweep = sweeps[who] = Sweep(client, errors, per_route=PER_ROUTE.get(who, 2))
         sweep.crawl(start)
         sweep.fuzz_all(xss_each_field=who != "staff")

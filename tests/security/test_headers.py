@@ -6,7 +6,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["shops:feed", "account_login", "healthz"])
+@pytest.mark.parametrize("name", ["shop:feed", "account_login", "healthz"])
 def test_security_headers(client, settings, name):
     settings.SECURE_HSTS_SECONDS = 31536000
     settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True

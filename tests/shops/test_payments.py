@@ -100,12 +100,12 @@ def test_paying_an_order_that_is_paid_already_returns_it_without_charging(settin
 @pytest.mark.django_db
 def test_a_checkout_form_sent_again_after_payment_lands_on_the_order(client):
     product = ProductFactory()
-    client.post(reverse("shops:cart_add", args=[product.pk]), {"quantity": 1})
-    url = reverse("shops:checkout", args=[product.shop.slug])
+    client.post(reverse("shop:cart_add", args=[product.pk]), {"quantity": 1})
+    url = reverse("shop:checkout", args=[product.shop.slug])
     data = {**BUYER, "card_number": CARD, "expiry": "12/39", "cvc": "123",
             "checkout_key": client.get(url).context["form"].initial["checkout_key"]}
     first = client.post(url, data)
-    client.post(reverse("shops:cart_add", args=[product.pk]), {"quantity": 1})  # the cart still says so
+    client.post(reverse("shop:cart_add", args=[product.pk]), {"quantity": 1})  # the cart still says so
     second = client.post(url, data)
     order = Order.objects.get()
     assert first.status_code == second.status_code == 302
@@ -116,8 +116,8 @@ def test_a_checkout_form_sent_again_after_payment_lands_on_the_order(client):
 @pytest.mark.django_db
 def test_a_checkout_sent_again_after_a_decline_asks_for_a_new_attempt(client):
     product = ProductFactory()
-    client.post(reverse("shops:cart_add", args=[product.pk]), {"quantity": 1})
-    url = reverse("shops:checkout", args=[product.shop.slug])
+    client.post(reverse("shop:cart_add", args=[product.pk]), {"quantity": 1})
+    url = reverse("shop:checkout", args=[product.shop.slug])
     data = {**BUYER, "card_number": "4000000000000002", "expiry": "12/39", "cvc": "123",
             "checkout_key": client.get(url).context["form"].initial["checkout_key"]}
     client.post(url, data)

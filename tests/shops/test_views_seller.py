@@ -42,7 +42,7 @@ def _urls(product, order):
     ]
 
 
-OWN_PAGES = ["seller_home", "seller:shop_profile", "seller:product_list", "seller:product_create",
+OWN_PAGES = ["seller:home", "seller:shop_profile", "seller:product_list", "seller:product_create",
              "seller:order_list"]
 
 
@@ -98,7 +98,7 @@ PROFILE = {
 def test_new_seller_completes_profile_and_submits(client):
     membership = ShopMembershipFactory(shop=Shop.objects.create())
     client.force_login(membership.user)
-    home = client.get(reverse("seller_home")).content.decode()
+    home = client.get(reverse("seller:home")).content.decode()
     assert "the business&#x27;s legal name" in home
     response = client.post(reverse("seller:shop_profile"), {**PROFILE, "logo": png_upload()})
     assert response.status_code == 302

@@ -165,12 +165,12 @@ def test_from_link_to_checkout_through_the_site(client, shop_product, django_cap
                                        weak=False, dispatch_uid="t")
     try:
         assert client.get(f"/r/{link.code}", HTTP_USER_AGENT=CHROME)["Location"] == f"/p/{product.pk}/"
-        client.post(reverse("shops:cart_add", args=[product.pk]), {"quantity": 1})
-        form = client.get(reverse("shops:checkout", args=[product.shop.slug])).context["form"]
+        client.post(reverse("shop:cart_add", args=[product.pk]), {"quantity": 1})
+        form = client.get(reverse("shop:checkout", args=[product.shop.slug])).context["form"]
         data = {**BUYER, "card_number": "4242424242424242", "expiry": "12/39", "cvc": "123",
                 "checkout_key": form.initial["checkout_key"]}
         with django_capture_on_commit_callbacks(execute=True):
-            client.post(reverse("shops:checkout", args=[product.shop.slug]), data)
+            client.post(reverse("shop:checkout", args=[product.shop.slug]), data)
     finally:
         signals.conversion_created.disconnect(dispatch_uid="t")
     conversion = Conversion.objects.get()
@@ -182,12 +182,12 @@ def test_from_link_to_checkout_through_the_site(client, shop_product, django_cap
 
 def test_an_order_without_the_cookie_is_recorded_as_organic(client, django_capture_on_commit_callbacks):
     product = ProductFactory()
-    client.post(reverse("shops:cart_add", args=[product.pk]), {"quantity": 1})
-    form = client.get(reverse("shops:checkout", args=[product.shop.slug])).context["form"]
+    client.post(reverse("shop:cart_add", args=[product.pk]), {"quantity": 1})
+    form = client.get(reverse("shop:checkout", args=[product.shop.slug])).context["form"]
     data = {**BUYER, "card_number": "4242424242424242", "expiry": "12/39", "cvc": "123",
             "checkout_key": form.initial["checkout_key"]}
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("shops:checkout", args=[product.shop.slug]), data)
+        client.post(reverse("shop:checkout", args=[product.shop.slug]), data)
     assert Conversion.objects.get().outcome == O.NO_CLICK
 
 
@@ -198,12 +198,12 @@ def test_the_cookie_survives_login_during_checkout(client, shop_product, django_
     buyer = UserFactory()
     client.post(reverse("account_login"), {"login": buyer.email, "password": "correct-horse-battery"})
     assert redirect.ATTRIBUTION_COOKIE in client.cookies
-    client.post(reverse("shops:cart_add", args=[product.pk]), {"quantity": 1})
-    form = client.get(reverse("shops:checkout", args=[product.shop.slug])).context["form"]
+    client.post(reverse("shop:cart_add", args=[product.pk]), {"quantity": 1})
+    form = client.get(reverse("shop:checkout", args=[product.shop.slug])).context["form"]
     data = {**BUYER, "email": buyer.email, "card_number": "4242424242424242", "expiry": "12/39", "cvc": "123",
             "checkout_key": form.initial["checkout_key"]}
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("shops:checkout", args=[product.shop.slug]), data)
+        client.post(reverse("shop:checkout", args=[product.shop.slug]), data)
     assert Conversion.objects.get().outcome == O.ATTRIBUTED
 
 

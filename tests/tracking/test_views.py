@@ -31,7 +31,7 @@ def open_item():
 
 
 def test_get_my_link_needs_login_and_the_creator_role(client, open_item):
-    url = reverse("tracking_creator:link_create", args=[open_item.pk])
+    url = reverse("creator:link_create", args=[open_item.pk])
     assert client.post(url)["Location"].startswith(reverse("account_login"))
     client.force_login(ShopMembershipFactory().user)
     assert client.post(url).status_code == 403
@@ -41,7 +41,7 @@ def test_get_my_link_needs_login_and_the_creator_role(client, open_item):
 def test_get_my_link_returns_the_same_link_every_time(client, open_item):
     creator = CreatorFactory()
     client.force_login(creator.user)
-    url = reverse("tracking_creator:link_create", args=[open_item.pk])
+    url = reverse("creator:link_create", args=[open_item.pk])
     first = client.post(url, HTTP_HX_REQUEST="true")
     second = client.post(url, HTTP_HX_REQUEST="true")
     link = Link.objects.get()
@@ -54,20 +54,20 @@ def test_no_link_for_a_product_the_creator_may_not_promote(client):
     product = ProductFactory(shop=program.shop)
     open_product(product)
     client.force_login(CreatorFactory().user)
-    response = client.post(reverse("tracking_creator:link_create", args=[product.pk]), HTTP_HX_REQUEST="true")
+    response = client.post(reverse("creator:link_create", args=[product.pk]), HTTP_HX_REQUEST="true")
     assert "apply to the shop first" in response.content.decode()
     assert not Link.objects.exists()
 
 
 def test_no_link_for_a_pending_creator(client, open_item):
     client.force_login(CreatorFactory(status="pending").user)
-    client.post(reverse("tracking_creator:link_create", args=[open_item.pk]))
+    client.post(reverse("creator:link_create", args=[open_item.pk]))
     assert not Link.objects.exists()
 
 
 def test_no_link_for_products_outside_the_marketplace(client):
     client.force_login(CreatorFactory().user)
-    assert client.post(reverse("tracking_creator:link_create", args=[ProductFactory().pk])).status_code == 404
+    assert client.post(reverse("creator:link_create", args=[ProductFactory().pk])).status_code == 404
 
 
 def _stats(link, day, **values):
@@ -85,14 +85,14 @@ def test_seller_performance_by_product_and_creator(client):
     _stats(elsewhere, today, clicks=7, unique_clicks=7)
     seller = ShopMembershipFactory(shop=link.product.shop).user
     client.force_login(seller)
-    response = client.get(reverse("seller_performance"), {"days": 7})
+    response = client.get(reverse("seller:performance"), {"days": 7})
     products = list(response.context["table"].data)
     assert [(r["product_title"], r["clicks"], r["unique_clicks"], r["orders"], r["gmv"]) for r in products] == [
         (link.product.title, 14, 12, 3, Decimal("70.00"))]
-    by_creator = client.get(reverse("seller_performance"), {"days": 7, "by": "creator"})
+    by_creator = client.get(reverse("seller:performance"), {"days": 7, "by": "creator"})
     creators = {r["creator_handle"]: r["orders"] for r in by_creator.context["table"].data}
     assert creators == {link.creator.handle: 2, other.creator.handle: 1}
-    csv = b"".join(client.get(reverse("seller_performance"), {"days": 7, "export": "csv"}).streaming_content)
+    csv = b"".join(client.get(reverse("seller:performance"), {"days": 7, "export": "csv"}).streaming_content)
     assert b"25.0 %" not in csv and b"70.00" in csv
 
 
@@ -101,15 +101,15 @@ def test_seller_performance_by_product_and_creator(client):
 def test_bad_periods_fall_back_to_30_days(client, params):
     link = LinkFactory()
     client.force_login(ShopMembershipFactory(shop=link.product.shop).user)
-    response = client.get(reverse("seller_performance"), params)
+    response = client.get(reverse("seller:performance"), params)
     assert response.status_code == 200
     assert response.context["period"].days == 30
 
 
 def test_seller_performance_access(client):
-    assert client.get(reverse("seller_performance"))["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("seller:performance"))["Location"].startswith(reverse("account_login"))
     client.force_login(CreatorFactory().user)
-    assert client.get(reverse("seller_performance")).status_code == 403
+    assert client.get(reverse("seller:performance")).status_code == 403
 
 
 def test_creator_links_show_only_their_own(client):
@@ -117,11 +117,11 @@ def test_creator_links_show_only_their_own(client):
     _stats(mine, timezone.now().date(), clicks=3, unique_clicks=3, orders=1, gmv=Decimal("9.00"))
     _stats(theirs, timezone.now().date(), clicks=99)
     client.force_login(mine.creator.user)
-    response = client.get(reverse("tracking_creator:links"))
+    response = client.get(reverse("creator:links"))
     assert [(r["code"], r["clicks"]) for r in response.context["table"].data] == [(mine.code, 3)]
     assert theirs.code not in response.content.decode()
     client.force_login(ShopMembershipFactory().user)
-    assert client.get(reverse("tracking_creator:links")).status_code == 403
+    assert client.get(reverse("creator:links")).status_code == 403
 
 
 def test_the_public_showcase_links_through_the_creators_links(client, open_item, django_capture_on_commit_callbacks):
@@ -145,6 +145,6 @@ def test_creator_performance_reaches_the_sellers_directory(client):
     assert (link.creator.orders_90d, link.creator.gmv_90d) == (3, {"USD": "120.50"})
     seller = ShopMembershipFactory(shop=ProgramFactory().shop).user
     client.force_login(seller)
-    table = client.get(reverse("affiliates_seller:creators"), {"orders_min": 1}).context["table"]
+    table = client.get(reverse("seller:creators"), {"orders_min": 1}).context["table"]
     assert [c.pk for c in table.data] == [link.creator.pk]
-    assert "$120.50" in client.get(reverse("affiliates_seller:creators")).content.decode()
+    assert "$120.50" in client.get(reverse("seller:creators")).content.decode()

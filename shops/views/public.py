@@ -8,11 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .cart import MAX_QUANTITY, Cart
-from .filters import FeedFilter
-from .forms import AddToCartForm, CartUpdateForm, CheckoutForm
-from .models import Order, Product, Shop
+from .. import selectors, services
+from ..cart import MAX_QUANTITY, Cart
+from ..filters import FeedFilter
+from ..forms import AddToCartForm, CartUpdateForm, CheckoutForm
+from ..models import Order, Product, Shop
 
 FEED_PAGE_SIZE = 24
 
@@ -56,7 +56,7 @@ def cart_add(request, pk):
         return redirect(product)
     cart.set(product, min(wanted, MAX_QUANTITY))
     messages.success(request, f"Added {product.title} to your cart.")
-    return redirect("shops:cart")
+    return redirect("shop:cart")
 
 
 @require_POST
@@ -65,14 +65,14 @@ def cart_update(request, pk):
     form = CartUpdateForm(request.POST)
     product = Product.objects.filter(pk=pk).first()
     if product is None or pk not in cart.items:
-        return redirect("shops:cart")
+        return redirect("shop:cart")
     if not form.is_valid():
         messages.error(request, f"Choose a quantity from 0 to {MAX_QUANTITY}.")
     elif product.stock is not None and form.cleaned_data["quantity"] > product.stock:
         messages.error(request, f"Only {product.stock} of {product.title} left.")
     else:
         cart.set(product, form.cleaned_data["quantity"])
-    return redirect("shops:cart")
+    return redirect("shop:cart")
 
 
 def cart_detail(request):
@@ -90,7 +90,7 @@ class CheckoutView(View):
         self.group = next((g for g in self.cart.groups() if g.shop.pk == self.shop.pk), None)
         if self.group is None:
             messages.info(request, "Your cart has nothing from this shop.")
-            return redirect("shops:cart")
+            return redirect("shop:cart")
         self.needs_shipping = any(line.product.needs_shipping for line in self.group.lines)
         return super().dispatch(request, slug)
 

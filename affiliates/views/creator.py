@@ -10,11 +10,11 @@ from django.views import View
 from common.views import say_errors
 from shops.models import Product
 
-from . import selectors, services
-from .filters import MarketplaceFilter
-from .forms import ContentForm, CreatorProfileForm, MessageForm, SampleRequestForm
-from .mixins import CreatorRequiredMixin
-from .rates import rate_for
+from .. import selectors, services
+from ..filters import MarketplaceFilter
+from ..forms import ContentForm, CreatorProfileForm, MessageForm, SampleRequestForm
+from ..mixins import CreatorRequiredMixin
+from ..rates import rate_for
 
 
 class CreatorJoinView(LoginRequiredMixin, View):
@@ -45,7 +45,7 @@ class ProfileView(CreatorRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Profile saved.")
-                return redirect("creator_home")
+                return redirect("creator:home")
         creator.refresh_from_db()
         return render(request, self.template_name, {"form": form}, status=400)
 

@@ -10,12 +10,12 @@ from django_tables2 import RequestConfig
 from common.money import format_money
 from common.views import say_errors
 
-from . import selectors, services
-from .filters import OrderFilter, SellerProductFilter
-from .forms import ProductForm, ReasonForm, RefundForm, ShipForm, ShopProfileForm
-from .mixins import SellerRequiredMixin
-from .models import Order, Product, Refund
-from .tables import OrderTable, ProductTable
+from .. import selectors, services
+from ..filters import OrderFilter, SellerProductFilter
+from ..forms import ProductForm, ReasonForm, RefundForm, ShipForm, ShopProfileForm
+from ..mixins import SellerRequiredMixin
+from ..models import Order, Product, Refund
+from ..tables import OrderTable, ProductTable
 
 
 class SellerJoinView(LoginRequiredMixin, View):
@@ -24,7 +24,7 @@ class SellerJoinView(LoginRequiredMixin, View):
     def post(self, request):
         services.seller_register(user=request.user)
         messages.success(request, "You are now a seller. Complete your shop's profile to open it.")
-        return redirect("seller_home")
+        return redirect("seller:home")
 
 
 class ShopProfileView(SellerRequiredMixin, View):
@@ -44,7 +44,7 @@ class ShopProfileView(SellerRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 messages.success(request, "Shop profile saved.")
-                return redirect("seller_home")
+                return redirect("seller:home")
         shop.refresh_from_db()
         return render(request, self.template_name, {"form": form}, status=400)
 
@@ -57,7 +57,7 @@ class ShopSubmitView(SellerRequiredMixin, View):
             say_errors(request, exc)
         else:
             messages.success(request, "Your shop is with our team for approval.")
-        return redirect("seller_home")
+        return redirect("seller:home")
 
 
 class ProductListView(SellerRequiredMixin, View):

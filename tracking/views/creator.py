@@ -1,4 +1,4 @@
-"""Links for creators, performance for sellers and creators, and the public showcase."""
+"""The creator's links: "Get my link", and each link's clicks, orders and earnings."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,15 +8,12 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from affiliates.mixins import CreatorRequiredMixin
-from affiliates.models import Creator
 from affiliates.rates import rate_for
-from affiliates.selectors import marketplace_products, showcase_of
-from affiliates.views_seller import ProgramRequiredMixin
+from affiliates.selectors import marketplace_products
 
-from . import selectors, services
-from .models import ProductAffiliateDaily
-from .periods import period_from
-from .tables import CreatorStatsTable, LinkStatsTable, ProductStatsTable
+from .. import selectors, services
+from ..periods import period_from
+from ..tables import LinkStatsTable
 
 
 class LinkCreateView(CreatorRequiredMixin, View):
@@ -56,35 +53,3 @@ class CreatorLinksView(CreatorRequiredMixin, View):
         links = selectors.links_of_creator(creator=request.creator)
         return render(request, "tracking/creator_links.html",
                       {"table": table, "form": form, "period": period, "links": links})
-
-
-class SellerPerformanceView(ProgramRequiredMixin, View):
-    """Clicks, unique clicks, orders, conversion and GMV by product (the default tab) or by
-    creator (?by=creator); each tab computes only its own table."""
-
-    def get(self, request):
-        form, period = period_from(request)
-        by_creator = request.GET.get("by") == "creator"
-        currency = request.shop.currency
-        if by_creator:
-            rows = selectors.stats_grouped(scope=Q(shop=request.shop), period=period,
-                                           group_by={"creator_handle": "creator__handle"})
-            table = CreatorStatsTable([{**row, "currency": currency} for row in rows])
-        else:
-            rows = selectors.stats_grouped(scope=Q(shop=request.shop), period=period,
-                                           group_by={"product_title": "product__title"}, model=ProductAffiliateDaily)
-            table = ProductStatsTable([{**row, "currency": currency} for row in rows])
-        if request.GET.get("export") == "csv":
-            return table.as_csv(f"performance-by-{'creator' if by_creator else 'product'}.csv")
-        RequestConfig(request, paginate={"per_page": 25}).configure(table)
-        return render(request, "tracking/seller_performance.html",
-                      {"table": table, "by_creator": by_creator, "form": form, "period": period})
-
-
-def showcase(request, handle):
-    """The creator's public showcase, /@handle: each product through the creator's own link."""
-    creator = get_object_or_404(Creator, handle=handle.lower(), status=Creator.Status.APPROVED)
-    items = list(showcase_of(creator=creator))
-    codes = dict(selectors.links_of_creator(creator=creator).filter(
-        product__in=[item.product_id for item in items]).values_list("product_id", "code"))
-    return render(request, "tracking/showcase.html", {"creator": creator, "items": items, "codes": codes})

@@ -10,23 +10,12 @@ from common.views import say_errors
 from shops.mixins import SellerRequiredMixin
 from shops.models import Product
 
-from . import selectors, services
-from .filters import CreatorFilter, SampleFilter
-from .forms import InvitationForm, MessageForm, OpenProductsForm, ProgramForm, ReasonForm, TrackingForm
-from .models import Application, OpenProduct
-from .tables import CreatorTable, SampleTable
-
-
-class ProgramRequiredMixin(SellerRequiredMixin):
-    """Pages that need the shop to be in the affiliate program: `request.program`."""
-
-    def check_access(self, request):
-        program = selectors.program_for_shop(shop=request.shop)
-        if program is None or not program.is_active:
-            messages.info(request, "Join the affiliate program first.")
-            return redirect("affiliates_seller:program")
-        request.program = program
-        return None
+from .. import selectors, services
+from ..filters import CreatorFilter, SampleFilter
+from ..forms import InvitationForm, MessageForm, OpenProductsForm, ProgramForm, ReasonForm, TrackingForm
+from ..mixins import ProgramRequiredMixin
+from ..models import Application, OpenProduct
+from ..tables import CreatorTable, SampleTable
 
 
 class ProgramView(SellerRequiredMixin, View):
@@ -67,21 +56,21 @@ class ProgramView(SellerRequiredMixin, View):
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.page(request, form, status=400)
-        return redirect("affiliates_seller:program")
+        return redirect("seller:program")
 
 
 class ProgramLeaveView(SellerRequiredMixin, View):
     def post(self, request):
         program = selectors.program_for_shop(shop=request.shop)
         if program is None:
-            return redirect("affiliates_seller:program")
+            return redirect("seller:program")
         try:
             services.program_leave(program=program, by=request.user)
         except ValidationError as exc:
             say_errors(request, exc)
         else:
             messages.success(request, "You left the affiliate program. Commissions already earned are still paid.")
-        return redirect("affiliates_seller:program")
+        return redirect("seller:program")
 
 
 class OpenProductsView(ProgramRequiredMixin, View):
@@ -111,7 +100,7 @@ class OpenProductsView(ProgramRequiredMixin, View):
             messages.warning(request, (
                 f"You lowered {len(cuts)} rate(s). Creators who already hold a link for those products keep their "
                 f"rate until {reach:%Y-%m-%d}; new creators get the new rate now."))
-        return redirect("affiliates_seller:open_products")
+        return redirect("seller:open_products")
 
 
 class CreatorDirectoryView(ProgramRequiredMixin, View):
@@ -149,7 +138,7 @@ class InviteView(ProgramRequiredMixin, View):
         creators = self.creators(request, request.GET)
         if not creators:
             messages.info(request, "Choose one or more creators to invite.")
-            return redirect("affiliates_seller:creators")
+            return redirect("seller:creators")
         return render(request, self.template_name,
                       {"form": InvitationForm(products=self.products(request)), "creators": creators})
 
@@ -158,7 +147,7 @@ class InviteView(ProgramRequiredMixin, View):
         form = InvitationForm(request.POST, products=self.products(request))
         if not creators:
             messages.error(request, "Choose one or more creators to invite.")
-            return redirect("affiliates_seller:creators")
+            return redirect("seller:creators")
         if form.is_valid():
             chosen = form.cleaned_data["scope"] == InvitationForm.SCOPE_CHOSEN
             try:
@@ -172,7 +161,7 @@ class InviteView(ProgramRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 messages.success(request, f"Sent {len(invitations)} invitation(s). They expire in 14 days.")
-                return redirect("affiliates_seller:invitations")
+                return redirect("seller:invitations")
         return render(request, self.template_name, {"form": form, "creators": creators}, status=400)
 
 
@@ -192,7 +181,7 @@ class InvitationWithdrawView(ProgramRequiredMixin, View):
             messages.success(request, "Invitation withdrawn.")
         except ValidationError as exc:
             say_errors(request, exc)
-        return redirect("affiliates_seller:invitations")
+        return redirect("seller:invitations")
 
 
 class CollaborationEndView(ProgramRequiredMixin, View):
@@ -203,7 +192,7 @@ class CollaborationEndView(ProgramRequiredMixin, View):
             messages.success(request, f"Collaboration with {collaboration.creator} ended.")
         except ValidationError as exc:
             say_errors(request, exc)
-        return redirect("affiliates_seller:invitations")
+        return redirect("seller:invitations")
 
 
 class ApplicationListView(ProgramRequiredMixin, View):
@@ -222,7 +211,7 @@ class ApplicationDecideView(ProgramRequiredMixin, View):
         form = MessageForm(request.POST)
         if not form.is_valid():
             say_errors(request, ValidationError(form.errors["message"]))
-            return redirect("affiliates_seller:applications")
+            return redirect("seller:applications")
         try:
             if decision == "approve":
                 services.application_approve(application=application, by=request.user,
@@ -235,7 +224,7 @@ class ApplicationDecideView(ProgramRequiredMixin, View):
                 messages.success(request, "Application declined.")
         except ValidationError as exc:
             say_errors(request, exc)
-        return redirect("affiliates_seller:applications")
+        return redirect("seller:applications")
 
 
 class SampleListView(ProgramRequiredMixin, View):
@@ -273,4 +262,4 @@ class SampleActionView(ProgramRequiredMixin, View):
             messages.success(request, f"Sample request for {sample.product}: {sample.get_status_display().lower()}.")
         except ValidationError as exc:
             say_errors(request, exc)
-        return redirect("affiliates_seller:samples")
+        return redirect("seller:samples")

@@ -1,0 +1,1 @@
+"""The app's pages, by area: who sees them decides the module."""
