@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import NoAddMixin, service_action
+from common.admin import AuditInline, NoAddMixin, service_action
 
 from . import services
 from .models import (
@@ -31,6 +31,7 @@ class CreatorAdmin(NoAddMixin, SimpleHistoryAdmin):
     filter_horizontal = ["niches"]
     readonly_fields = ["status", "status_reason", "approved_at", "created_at", "updated_at"]
     exclude = ["payout_account"]
+    inlines = [AuditInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = [
         service_action(service=services.creator_approve, description="Approve selected creators", permission="change"),
@@ -68,7 +69,7 @@ class AffiliateProgramAdmin(NoAddMixin, SimpleHistoryAdmin):
     date_hierarchy = "joined_at"
     raw_id_fields = ["shop"]
     readonly_fields = ["shop", "status", "default_rate", "joined_at", "left_at"]
-    inlines = [OpenProductInline, RateChangeInline]
+    inlines = [OpenProductInline, RateChangeInline, AuditInline]
 
 
 class CollaborationProductInline(NoAddMixin, admin.TabularInline):
@@ -86,8 +87,8 @@ class CollaborationAdmin(NoAddMixin, SimpleHistoryAdmin):
     search_fields = ["creator__handle", "program__shop__name"]
     date_hierarchy = "started_at"
     raw_id_fields = ["program", "creator"]
-    readonly_fields = ["program", "creator", "status", "all_products_rate", "started_at", "ended_at", "history"]
-    inlines = [CollaborationProductInline]
+    readonly_fields = ["program", "creator", "status", "all_products_rate", "started_at", "ended_at"]
+    inlines = [CollaborationProductInline, AuditInline]
     actions = [service_action(service=services.collaboration_end, description="End selected collaborations",
                               permission="change")]
 
@@ -107,8 +108,8 @@ class InvitationAdmin(NoAddMixin, admin.ModelAdmin):
     search_fields = ["creator__handle", "program__shop__name"]
     date_hierarchy = "created_at"
     raw_id_fields = ["program", "creator", "collaboration"]
-    readonly_fields = ["status", "created_at", "expires_at", "answered_at", "history"]
-    inlines = [InvitationProductInline]
+    readonly_fields = ["status", "created_at", "expires_at", "answered_at"]
+    inlines = [InvitationProductInline, AuditInline]
 
 
 @admin.register(Application)
@@ -119,7 +120,8 @@ class ApplicationAdmin(NoAddMixin, admin.ModelAdmin):
     search_fields = ["creator__handle", "program__shop__name", "product__title"]
     date_hierarchy = "created_at"
     raw_id_fields = ["program", "creator", "product"]
-    readonly_fields = ["status", "created_at", "decided_at", "history"]
+    readonly_fields = ["status", "created_at", "decided_at"]
+    inlines = [AuditInline]
 
 
 @admin.register(SampleRequest)
@@ -131,7 +133,8 @@ class SampleRequestAdmin(NoAddMixin, admin.ModelAdmin):
     date_hierarchy = "requested_at"
     raw_id_fields = ["program", "creator", "product"]
     readonly_fields = ["status", "requested_at", "answer_by", "shipped_at", "delivered_at", "content_due",
-                       "fulfilled_at", "history"]
+                       "fulfilled_at"]
+    inlines = [AuditInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 

@@ -6,10 +6,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from common.countries import COUNTRY_CHOICES
+from common.models import audit_trail
 from common.money import format_money
 from shops.models import Category, Product, Shop
 
@@ -86,6 +86,7 @@ class Creator(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["orders_90d", "gmv_90d", "payout_account"])
+    audit_entries = audit_trail("creator")
 
     class Meta:
         ordering = ["-created_at"]
@@ -139,6 +140,8 @@ class AffiliateProgram(models.Model):
         ACTIVE = "active", "Active"
         LEFT = "left", "Left the program"
 
+    TRANSITIONS = {Status.ACTIVE: {Status.LEFT}, Status.LEFT: {Status.ACTIVE}}
+
     shop = models.OneToOneField(Shop, on_delete=models.CASCADE, related_name="affiliate_program")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     default_rate = models.DecimalField("default commission rate (%)", **RATE)
@@ -167,6 +170,7 @@ class AffiliateProgram(models.Model):
     left_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    audit_entries = audit_trail("program")
 
     class Meta:
         constraints = [
@@ -230,27 +234,14 @@ class RateChange(models.Model):
 RATE_CUT_NOTICE = timedelta(days=30)
 
 
-class HistoryMixin(models.Model):
-    """A list of {at, status, note, by} entries: what the inbox shows as each item's history."""
-
-    history = models.JSONField(default=list, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def add_history(self, *, status: str, note: str = "", by=None) -> None:
-        self.history = [*self.history, {
-            "at": timezone.now().isoformat(), "status": status, "note": note[:500],
-            "by": getattr(by, "email", "") if by is not None and getattr(by, "is_authenticated", False) else "",
-        }]
-
-
-class Collaboration(HistoryMixin):
+class Collaboration(models.Model):
     """A targeted collaboration: one creator, one shop, their own rates, until it ends."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         ENDED = "ended", "Ended"
+
+    TRANSITIONS = {Status.ACTIVE: {Status.ENDED}}
 
     program = models.ForeignKey(AffiliateProgram, on_delete=models.CASCADE, related_name="collaborations")
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="collaborations")
@@ -261,8 +252,8 @@ class Collaboration(HistoryMixin):
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
 
-    # Named apart from HistoryMixin.history, the inbox's own list of steps.
-    audit_trail = HistoricalRecords(excluded_fields=["history"])
+    history = HistoricalRecords()
+    audit_entries = audit_trail("collaboration")
 
     class Meta:
         ordering = ["-started_at"]
@@ -291,7 +282,7 @@ class CollaborationProduct(models.Model):
         return f"{self.product} at {self.rate}%"
 
 
-class Invitation(HistoryMixin):
+class Invitation(models.Model):
     """A seller's offer to one creator: rates per product (or all products), answered within 14 days."""
 
     class Status(models.TextChoices):
@@ -316,6 +307,8 @@ class Invitation(HistoryMixin):
     collaboration = models.OneToOneField(Collaboration, on_delete=models.SET_NULL, null=True, blank=True,
                                          related_name="invitation")
 
+    audit_entries = audit_trail("invitation")
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -335,7 +328,7 @@ class InvitationProduct(models.Model):
         return f"{self.product} at {self.rate}%"
 
 
-class Application(HistoryMixin):
+class Application(models.Model):
     """A creator asks to promote one product, or the whole shop."""
 
     class Status(models.TextChoices):
@@ -356,6 +349,8 @@ class Application(HistoryMixin):
     created_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
 
+    audit_entries = audit_trail("application")
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -369,7 +364,7 @@ class Application(HistoryMixin):
         return f"{self.creator} applies to {self.product or self.program.shop}"
 
 
-class SampleRequest(HistoryMixin):
+class SampleRequest(models.Model):
     """A creator asks for a free sample; after delivery they owe content within 14 days."""
 
     class Status(models.TextChoices):
@@ -407,6 +402,8 @@ class SampleRequest(HistoryMixin):
     delivered_at = models.DateTimeField(null=True, blank=True)
     content_due = models.DateTimeField(null=True, blank=True, db_index=True)
     fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    audit_entries = audit_trail("sample_request")
 
     class Meta:
         ordering = ["-requested_at"]

@@ -138,15 +138,17 @@ def samples_of_program(*, program: AffiliateProgram) -> QuerySet[SampleRequest]:
 
 def invitations_of_creator(*, creator: Creator) -> QuerySet[Invitation]:
     return Invitation.objects.filter(creator=creator).select_related("program__shop").prefetch_related(
-        "products__product")
+        "products__product", "audit_entries")
 
 
 def applications_of_creator(*, creator: Creator) -> QuerySet[Application]:
-    return Application.objects.filter(creator=creator).select_related("program__shop", "product")
+    return Application.objects.filter(creator=creator).select_related("program__shop", "product").prefetch_related(
+        "audit_entries")
 
 
 def samples_of_creator(*, creator: Creator) -> QuerySet[SampleRequest]:
-    return SampleRequest.objects.filter(creator=creator).select_related("program__shop", "product")
+    return SampleRequest.objects.filter(creator=creator).select_related("program__shop", "product").prefetch_related(
+        "audit_entries")
 
 
 def showcase_of(*, creator: Creator) -> QuerySet[ShowcaseItem]:

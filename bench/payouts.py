@@ -83,7 +83,8 @@ RUN = """
 import time
 from django.utils import timezone
 from payouts import services
-period = services.previous_month(timezone.now().date())
+from payouts.months import previous_month
+period = previous_month(timezone.now().date())
 run, _ = services.payout_run_start(period=period)
 start = time.perf_counter()
 run = services.payout_run_compute(run=run, chunk=2000)

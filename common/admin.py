@@ -6,10 +6,12 @@ rows changed, and one message per row the service refused (with its reason).
 """
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 from .forms import ReasonForm
+from .models import AuditEntry
 
 
 class NoAddMixin:
@@ -18,6 +20,21 @@ class NoAddMixin:
     actions; an "Add" button would make a raw row that skips all of that."""
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AuditInline(NoAddMixin, GenericTabularInline):
+    """An object's audit trail on its admin page: every status move, money change and
+    note, who and why. Read only: entries are written by common.transitions."""
+
+    model = AuditEntry
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_status", "to_status", "amount_change", "reason", "by"]
+    readonly_fields = fields
+    verbose_name_plural = "History: status, money and notes"
+
+    def has_change_permission(self, request, obj=None):
         return False
 
 

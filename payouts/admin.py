@@ -8,20 +8,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import NoAddMixin, service_action
+from common.admin import AuditInline, NoAddMixin, service_action
 from common.exports import csv_response
 from common.money import CURRENCIES
 
 from . import exports, services
-from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
-
-
-class CommissionEventInline(NoAddMixin, admin.TabularInline):
-    model = CommissionEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_status", "to_status", "amount_change", "reason", "by"]
-    readonly_fields = fields
+from .models import Commission, EarlyPayoutRequest, LedgerEntry, Payout, PayoutRun
 
 
 def _reverse(*, commission, by, reason):
@@ -40,7 +32,7 @@ class CommissionAdmin(NoAddMixin, SimpleHistoryAdmin):
     search_fields = ["order__number", "creator__handle", "shop__name"]
     date_hierarchy = "created_at"
     raw_id_fields = ["order_line", "order", "shop", "creator", "link"]
-    inlines = [CommissionEventInline]
+    inlines = [AuditInline]
     actions = [service_action(service=_reverse, description="Reverse selected commissions", ask_reason=True,
                               permission="reverse")]
 
@@ -122,7 +114,7 @@ class PayoutRunAdmin(SimpleHistoryAdmin):
     list_filter = ["status"]
     list_select_related = ["approved_by"]
     date_hierarchy = "period"
-    inlines = [PayoutInline]
+    inlines = [PayoutInline, AuditInline]
     form = StartRunForm
     actions = [service_action(service=_approve_run, description="Approve selected runs", permission="approve")]
 
@@ -205,6 +197,7 @@ class PayoutAdmin(NoAddMixin, SimpleHistoryAdmin):
     search_fields = ["creator__handle", "reference"]
     date_hierarchy = "created_at"
     raw_id_fields = ["run", "creator"]
+    inlines = [AuditInline]
     actions = [
         service_action(service=_paid, description="Mark selected payouts paid (reference as reason)",
                        ask_reason=True, permission="pay"),
@@ -243,6 +236,7 @@ class EarlyPayoutRequestAdmin(NoAddMixin, admin.ModelAdmin):
     list_select_related = ["creator", "payout__creator"]
     search_fields = ["creator__handle"]
     date_hierarchy = "requested_at"
+    inlines = [AuditInline]
     actions = [
         service_action(service=_approve_early, description="Approve selected early payouts", permission="pay"),
         service_action(service=_decline_early, description="Decline selected early payouts", ask_reason=True,

@@ -1,4 +1,4 @@
-"""Fast inserts for commission batches.
+"""Fast inserts for commission batches and their audit entries.
 
 On PostgreSQL, one `INSERT ... SELECT unnest(...) ON CONFLICT DO NOTHING RETURNING` per
 table: a few milliseconds for thousands of rows, and RETURNING says exactly which rows
@@ -6,9 +6,13 @@ this call created (a parallel call's conflicting rows are not returned). Elsewhe
 (SQLite, the embedded default), Django's bulk_create with a batch id does the same job.
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from .models import Commission, CommissionEvent
+from common.models import AuditEntry
+from common.transitions import record_many
+
+from .models import Commission
 
 COMMISSION_COLUMNS = [
     ("order_line_id", "bigint"), ("order_id", "bigint"), ("shop_id", "bigint"), ("creator_id", "bigint"),
@@ -17,8 +21,8 @@ COMMISSION_COLUMNS = [
     ("clawed_back", "numeric"), ("status", "text"), ("hold_until", "timestamptz"), ("created_at", "timestamptz"),
     ("batch", "uuid"),
 ]
-EVENT_COLUMNS = [("commission_id", "bigint"), ("from_status", "text"), ("to_status", "text"),
-                 ("amount_change", "numeric"), ("reason", "text"), ("at", "timestamptz")]
+AUDIT_COLUMNS = [("content_type_id", "integer"), ("object_id", "bigint"), ("from_status", "text"),
+                 ("to_status", "text"), ("amount_change", "numeric"), ("reason", "text"), ("at", "timestamptz")]
 
 
 def _unnest_insert(table: str, columns: list[tuple[str, str]], rows: list[tuple], *, conflict: str,
@@ -48,11 +52,15 @@ def insert_commissions(rows: list[dict]) -> list[dict]:
                                                                           "order_id"))
 
 
-def insert_events(rows: list[dict]) -> None:
+def insert_audit_entries(rows: list[dict]) -> None:
+    """The audit entries of commissions just made (object_id, from/to status, amount_change,
+    reason, at), in one statement on PostgreSQL."""
     if not rows:
         return
     if connection.vendor == "postgresql":
-        _unnest_insert(CommissionEvent._meta.db_table, EVENT_COLUMNS,
-                       [tuple(row[name] for name, _ in EVENT_COLUMNS) for row in rows], conflict="", returning="id")
+        content_type = ContentType.objects.get_for_model(Commission).pk
+        _unnest_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS,
+                       [(content_type, *(row[name] for name, _ in AUDIT_COLUMNS[1:])) for row in rows], conflict="",
+                       returning="id")
         return
-    CommissionEvent.objects.bulk_create([CommissionEvent(**row) for row in rows], batch_size=2000)
+    record_many(Commission, rows)

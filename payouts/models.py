@@ -6,6 +6,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from affiliates.models import Creator
+from common.models import audit_trail
 from common.money import CURRENCY_CHOICES, format_money
 from shops.models import Order, OrderLine, Shop
 from tracking.models import Link
@@ -55,6 +56,8 @@ class Commission(models.Model):
     batch = models.UUIDField(db_index=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["batch"])
+    # Every status move and money change (computed, refunds, reversal), who and why.
+    audit_entries = audit_trail("commission")
 
     class Meta:
         ordering = ["-created_at"]
@@ -74,24 +77,6 @@ class Commission(models.Model):
 
     def __str__(self):
         return f"{format_money(self.amount, self.currency)} for {self.creator} on {self.order}"
-
-
-class CommissionEvent(models.Model):
-    """The audit record of a commission: each status change and amount change, who and why."""
-
-    commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    amount_change = models.DecimalField(**MONEY, default=Decimal("0"))
-    reason = models.CharField(max_length=500, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.commission_id}: {self.from_status or '-'} -> {self.to_status}"
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -180,6 +165,7 @@ class PayoutRun(models.Model):
                                     related_name="+")
 
     history = HistoricalRecords(excluded_fields=["done"])
+    audit_entries = audit_trail("payout_run")
 
     class Meta:
         ordering = ["-period"]
@@ -221,6 +207,7 @@ class Payout(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
+    audit_entries = audit_trail("payout")
 
     class Meta:
         ordering = ["-period", "creator_id"]
@@ -251,6 +238,8 @@ class EarlyPayoutRequest(models.Model):
     decision_note = models.CharField(max_length=500, blank=True)
     requested_at = models.DateTimeField()
     decided_at = models.DateTimeField(null=True, blank=True)
+
+    audit_entries = audit_trail("early_payout_request")
 
     class Meta:
         ordering = ["-requested_at"]

@@ -7,7 +7,7 @@ from shops.signals import order_cancelled, order_paid, order_refunded, order_rev
 from tracking.models import Conversion
 from tracking.signals import conversion_created
 
-from . import services, tasks
+from . import services, signals, tasks
 
 # A commission needs two facts, committed in either order: the order is paid, and it is
 # attributed. Whichever commits second queues the computation. Both lock the order's row
@@ -48,3 +48,9 @@ def commissions_follow_review(sender, order, under_review, by, reason, **kwargs)
         services.commissions_freeze_for_order(order=order, by=by, reason=f"Order held for review: {reason}")
     else:
         services.commissions_release_for_order(order=order, by=by, reason=f"Order released: {reason}")
+
+
+@receiver(signals.payout_run_started, dispatch_uid="payouts.compute_started_run")
+def compute_started_run(sender, run, **kwargs):
+    """A month's run was started (by beat or by finance): compute it on the payouts queue."""
+    tasks.compute_payout_run.delay(run.pk)

@@ -5,11 +5,12 @@ from decimal import Decimal
 from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
 
 from affiliates.models import Creator
+from common.models import AuditEntry
 from common.money import money_sum
 from shops.models import Shop
 from tracking.models import Conversion
 
-from .models import Commission, CommissionEvent, EarlyPayoutRequest, LedgerEntry, Payout
+from .models import Commission, EarlyPayoutRequest, LedgerEntry, Payout
 
 
 def earnings_summary(*, creator: Creator) -> dict[str, dict[str, Decimal]]:
@@ -21,7 +22,7 @@ def earnings_summary(*, creator: Creator) -> dict[str, dict[str, Decimal]]:
     for row in rows:
         summary.setdefault(row["currency"], dict.fromkeys(Commission.Status.values, Decimal(0)))
         summary[row["currency"]][row["status"]] += row["total"] or Decimal(0)
-    taken = (CommissionEvent.objects.filter(commission__creator=creator, amount_change__lt=0)
+    taken = (AuditEntry.objects.filter(commission__creator=creator, amount_change__lt=0)
              .values("commission__currency").annotate(total=Sum("amount_change")))
     for row in taken:
         summary.setdefault(row["commission__currency"], dict.fromkeys(Commission.Status.values, Decimal(0)))

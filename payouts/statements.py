@@ -2,7 +2,8 @@
 
 Both are running accounts: what was owed when the month began, every movement in it,
 what is owed when it ends. Opening + movements = closing, always, because all three are
-sums of the same rows (ledger entries for creators, commission events for shops).
+sums of the same rows (ledger entries for creators; for shops, the commissions' audit
+entries, whose amount_change records every amount a commission gained or lost).
 """
 
 from dataclasses import dataclass, field
@@ -12,19 +13,14 @@ from decimal import Decimal
 from django.db.models import Count, F, Min, Sum
 
 from affiliates.models import Creator
+from common.models import AuditEntry
 from common.money import money_cell, money_sum
 from shops.models import Shop
 
-from .models import Commission, CommissionEvent, LedgerEntry, Payout
-from .services import month_start, next_month
+from .models import Commission, LedgerEntry, Payout
+from .months import month_bounds, month_start, next_month
 
 ZERO = Decimal(0)
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """The month as [start, end) in UTC."""
-    start = datetime.combine(month_start(month), datetime.min.time(), tzinfo=UTC)
-    return start, datetime.combine(next_month(month), datetime.min.time(), tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------------------
@@ -137,29 +133,33 @@ def creator_statement_rows(statement: CreatorStatement) -> list[list]:
 # --------------------------------------------------------------------------------------
 
 
+def _money_entries(shop: Shop):
+    """The audit entries of the shop's commissions that changed an amount."""
+    return AuditEntry.objects.filter(commission__shop=shop, amount_change__isnull=False)
+
+
 def _paid_out(shop: Shop, *, start: datetime | None, end: datetime) -> Decimal:
     """What the shop's commissions were worth when they were paid out to creators, for
     those paid in [start, end): each commission's changes up to its payment."""
-    paid = CommissionEvent.objects.filter(commission__shop=shop, to_status=Commission.Status.PAID, at__lt=end)
+    paid = AuditEntry.objects.filter(commission__shop=shop, to_status=Commission.Status.PAID, at__lt=end).exclude(
+        from_status=Commission.Status.PAID)
     if start is not None:
         paid = paid.filter(at__gte=start)
-    paid_at = dict(paid.values_list("commission_id", "at"))
+    paid_at = dict(paid.values_list("object_id", "at"))
     if not paid_at:
         return ZERO
     worth = ZERO
-    for commission_id, at, change in (CommissionEvent.objects.filter(commission_id__in=paid_at)
-                                      .exclude(to_status=Commission.Status.PAID)
-                                      .values_list("commission_id", "at", "amount_change")):
+    for commission_id, at, change in (_money_entries(shop).filter(object_id__in=paid_at)
+                                      .values_list("object_id", "at", "amount_change")):
         if at <= paid_at[commission_id]:
             worth += change
-    return worth
+    return money_sum(worth, shop.currency)
 
 
 def _owed_at(shop: Shop, moment: datetime) -> Decimal:
     """Commissions the shop owed at `moment`: everything computed, less reductions, less
     what was paid out to creators by then."""
-    changes = (CommissionEvent.objects.filter(commission__shop=shop, at__lt=moment)
-               .aggregate(total=Sum("amount_change"))["total"])
+    changes = _money_entries(shop).filter(at__lt=moment).aggregate(total=Sum("amount_change"))["total"]
     return money_sum(changes, shop.currency) - _paid_out(shop, start=None, end=moment)
 
 
@@ -169,15 +169,16 @@ def seller_statement(*, shop: Shop, month: date) -> dict:
     reversals), each as its own line; paid out to creators in it; owed when it ended.
     Opening + computed + reductions - paid out = closing."""
     start, end = month_bounds(month)
-    events = CommissionEvent.objects.filter(commission__shop=shop, at__gte=start, at__lt=end)
-    made = events.filter(amount_change__gt=0)
+    entries = _money_entries(shop).filter(at__gte=start, at__lt=end)
+    made = entries.filter(amount_change__gt=0)
     sums = {"orders": Count("commission__order", distinct=True), "gmv": Sum("commission__base"),
             "commission": Sum("amount_change")}
-    reductions = (events.filter(amount_change__lt=0)
-                  .select_related("commission__creator", "commission__order", "commission__order_line")
-                  .order_by("at"))
+    reductions = (entries.filter(amount_change__lt=0).order_by("at", "pk")
+                  .values("at", "reason", "amount_change", handle=F("commission__creator__handle"),
+                          order_number=F("commission__order__number")))
     totals = made.aggregate(**sums)
-    reduction_total = money_sum(reductions.aggregate(total=Sum("amount_change"))["total"], shop.currency)
+    reduction_total = money_sum(entries.filter(amount_change__lt=0).aggregate(total=Sum("amount_change"))["total"],
+                                shop.currency)
     computed = money_sum(totals["commission"], shop.currency)
     opening, paid_out = _owed_at(shop, start), _paid_out(shop, start=start, end=end)
     return {

@@ -9,6 +9,7 @@ from shops.models import Order
 
 from . import services
 from .models import PayoutRun
+from .months import previous_month
 
 RETRY = {"acks_late": True, "reject_on_worker_lost": True, "autoretry_for": (OperationalError,),
          "retry_backoff": True, "max_retries": 5}
@@ -44,7 +45,7 @@ def sweep_missing_commissions() -> int:
 @shared_task(**RETRY)
 def start_monthly_payout_run() -> int:
     """On the 1st at 02:00 UTC (beat): the run for the month before."""
-    run, _ = services.payout_run_start(period=services.previous_month(timezone.now().date()))
+    run, _ = services.payout_run_start(period=previous_month(timezone.now().date()))
     return run.pk
 
 

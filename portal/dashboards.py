@@ -18,8 +18,8 @@ from affiliates.models import Creator, Invitation, SampleRequest
 from affiliates.selectors import seller_affiliate_todo
 from common.money import format_money
 from payouts.models import Commission, EarlyPayoutRequest, PayoutRun
+from payouts.months import next_month
 from payouts.selectors import balances
-from payouts.services import next_month
 from shops.models import Product, Shop, ShopDailyStats
 from tracking.models import Click, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
 from tracking.periods import Period

@@ -6,24 +6,27 @@ so the demo shows what real use produces.
 
 import colorsys
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from io import BytesIO
+from unittest import mock
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from affiliates import services as aff
-from affiliates.models import AffiliateProgram, Collaboration, Creator, OpenProduct, RateChange, SampleRequest
+from affiliates.models import AffiliateProgram, Creator, SampleRequest
 from payouts import selectors as pay_selectors
 from payouts import services as pay
 from payouts.models import Commission, PayoutRun
+from payouts.months import previous_month
+from payouts.rules import payout_minimum
 from shops import services as shop_services
 from shops.categories import ensure_starter_categories
 from shops.models import Category, Order, Product, Shop
@@ -32,8 +35,17 @@ from tracking.clicks import ClickData, clicks_store
 from tracking.models import Click, Conversion, Link
 from tracking.redirect import CookieClick
 
+HISTORY = timedelta(days=90)  # how far back the demo's affiliate programs go
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for newcomers on purpose
 TEST_CARD = "4242424242424242"
+
+
+@contextmanager
+def _as_of(moment: datetime):
+    """Run services on a clock set to `moment`: the demo writes its past (program joins,
+    rate history, collaborations) as it would have happened, instead of rewriting rows."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 @dataclass(frozen=True)
@@ -188,14 +200,8 @@ def _creator(email, handle, name, niches, followers, engagement, country, female
     return creator
 
 
-def _seed_affiliates(staff, creators: dict[str, Creator]) -> None:
-    """Both shops run programs: open products at their own rates, targeted collaborations,
-    applications and sample requests in every state."""
-    tea = Shop.objects.get(slug="tokyo-tea")
-    knits = Shop.objects.get(slug="north-knits")
-    if AffiliateProgram.objects.filter(shop__in=[tea, knits]).exists():
-        return
-    tea_owner, knits_owner = (shop.memberships.first().user for shop in (tea, knits))
+def _seed_programs(tea, knits, tea_owner, knits_owner, mika):
+    """Both programs with their open products and rates, and Mika's collaboration."""
     tea_program = aff.program_join(shop=tea, by=tea_owner, default_rate=Decimal("8"), hold_days=30,
                                    terms="Show the tea being brewed. No discount codes.")
     knits_program = aff.program_join(shop=knits, by=knits_owner, default_rate=Decimal("12"), hold_days=30,
@@ -207,13 +213,27 @@ def _seed_affiliates(staff, creators: dict[str, Creator]) -> None:
                                  tea_products[2].pk: None})
     aff.open_products_set(program=knits_program, by=knits_owner,
                           rates={p.pk: Decimal("18") for p in knit_products[:3]})
-
-    mika, leo, sam = creators["mikamakes"], creators["leolifts"], creators["samboth"]
-    # A targeted collaboration Mika accepted, and one waiting for Leo's answer.
+    # A targeted collaboration Mika accepted.
     invitation = aff.invitation_send(program=tea_program, creators=[mika], by=tea_owner,
                                      message="Your matcha videos are lovely. Try our teas?",
                                      product_rates={tea_products[0]: Decimal("25"), tea_products[2]: Decimal("22")})
     aff.invitation_accept(invitation=invitation[0], by=mika.user)
+    return tea_program, knits_program, tea_products, knit_products
+
+
+def _seed_affiliates(staff, creators: dict[str, Creator]) -> None:
+    """Both shops run programs: open products at their own rates, targeted collaborations,
+    applications and sample requests in every state."""
+    tea = Shop.objects.get(slug="tokyo-tea")
+    knits = Shop.objects.get(slug="north-knits")
+    if AffiliateProgram.objects.filter(shop__in=[tea, knits]).exists():
+        return
+    tea_owner, knits_owner = (shop.memberships.first().user for shop in (tea, knits))
+    mika, leo, sam = creators["mikamakes"], creators["leolifts"], creators["samboth"]
+    with _as_of(timezone.now() - HISTORY):  # the programs began three months ago
+        tea_program, knits_program, tea_products, knit_products = _seed_programs(tea, knits, tea_owner,
+                                                                                 knits_owner, mika)
+    # An invitation waiting for Leo's answer.
     aff.invitation_send(program=knits_program, creators=[leo], by=knits_owner, all_products_rate=Decimal("20"),
                         message="Winter gym look?")
     # Applications: auto-approved (followers above the minimum), pending, declined.
@@ -272,12 +292,7 @@ def _seed_tracking() -> None:
         return
     rng = random.Random(7)  # noqa: S311 - demo data, not security
     now = timezone.now()
-    # The demo's programs "started" three months ago, so the clicks below fall inside them.
-    back = timedelta(days=90)
-    AffiliateProgram.objects.update(joined_at=F("joined_at") - back)
-    RateChange.objects.update(changed_at=F("changed_at") - back)
-    OpenProduct.objects.update(opened_at=F("opened_at") - back)
-    Collaboration.objects.update(started_at=F("started_at") - back)
+    back = HISTORY - timedelta(days=1)  # links made just after the programs began
     pairs = [("mikamakes", "tokyo-tea", 3), ("leolifts", "north-knits", 3), ("samboth", "tokyo-tea", 1)]
     for handle, shop_slug, count in pairs:
         creator = Creator.objects.get(handle=handle)
@@ -329,7 +344,7 @@ def _seed_payouts(staff) -> None:
     # Last month's run pays what was approved by its end, but at least two weeks ago, so
     # whatever today's date, some approved money is left for this month (and Leo's request).
     pay.commissions_approve_due(now=min(last_second_of_last_month, timezone.now() - timedelta(days=14)))
-    run, _ = pay.payout_run_start(period=pay.previous_month(this_month), by=staff)
+    run, _ = pay.payout_run_start(period=previous_month(this_month), by=staff)
     run = pay.payout_run_compute(run=run)
     pay.payout_run_approve(run=run, by=staff)
     pay.payouts_mark_paid(payouts=run.payouts.all(), by=staff, reference="DEMO-PAYPAL-BATCH-1")
@@ -342,7 +357,7 @@ def _seed_payouts(staff) -> None:
         pay.commissions_apply_refund(refund_line_ids=list(refund.lines.values_list("pk", flat=True)))
     leo = Creator.objects.get(handle="leolifts")
     for currency, balance in pay_selectors.balances(creator=leo).items():
-        if balance >= pay.payout_minimum(currency):
+        if balance >= payout_minimum(currency):
             pay.early_payout_request(creator=leo, currency=currency)
 
 

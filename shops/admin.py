@@ -2,13 +2,12 @@ from django.contrib import admin
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import NoAddMixin, service_action
+from common.admin import AuditInline, NoAddMixin, service_action
 
 from . import services
 from .models import (
     Category,
     Order,
-    OrderEvent,
     OrderLine,
     Product,
     ProductImage,
@@ -33,7 +32,7 @@ class ShopAdmin(NoAddMixin, SimpleHistoryAdmin):
     search_fields = ["name", "slug", "legal_name", "contact_email", "memberships__user__email"]
     date_hierarchy = "created_at"
     readonly_fields = ["status", "status_reason", "submitted_at", "reviewed_at", "created_at", "updated_at"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, AuditInline]
     actions = [
         service_action(service=services.shop_approve, description="Approve selected shops", permission="change"),
         service_action(service=services.shop_reject, description="Reject selected shops", ask_reason=True,
@@ -73,7 +72,7 @@ class ProductAdmin(NoAddMixin, SimpleHistoryAdmin):
     raw_id_fields = ["shop"]
     readonly_fields = ["status", "status_reason", "price", "units_sold", "submitted_at", "published_at",
                        "created_at", "updated_at"]
-    inlines = [ProductImageInline]
+    inlines = [ProductImageInline, AuditInline]
     actions = [
         service_action(service=services.product_approve, description="Approve selected products", permission="change"),
         service_action(service=services.product_reject, description="Reject selected products", ask_reason=True,
@@ -98,14 +97,6 @@ class RefundInline(NoAddMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class OrderEventInline(NoAddMixin, admin.TabularInline):
-    model = OrderEvent
-    extra = 0
-    can_delete = False
-    fields = ["at", "from_status", "to_status", "note", "by"]
-    readonly_fields = fields
-
-
 @admin.register(Order)
 class OrderAdmin(NoAddMixin, admin.ModelAdmin):
     list_display = ["number", "shop", "status", "under_review", "email", "total", "currency", "refunded_total",
@@ -121,7 +112,7 @@ class OrderAdmin(NoAddMixin, admin.ModelAdmin):
     search_fields = ["number", "email", "name", "shop__name"]
     date_hierarchy = "placed_at"
     raw_id_fields = ["shop", "buyer"]
-    inlines = [OrderLineInline, RefundInline, OrderEventInline]
+    inlines = [OrderLineInline, RefundInline, AuditInline]
     readonly_fields = [
         "shop", "number", "token", "checkout_key", "status", "buyer", "currency", "subtotal", "discount",
         "shipping", "tax", "total", "refunded_total", "payment_reference", "placed_at", "paid_at", "shipped_at",
@@ -149,7 +140,7 @@ class RefundAdmin(NoAddMixin, admin.ModelAdmin):
     list_select_related = ["order", "created_by"]
     search_fields = ["order__number", "reason"]
     date_hierarchy = "created_at"
-    inlines = [RefundLineInline]
+    inlines = [RefundLineInline, AuditInline]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

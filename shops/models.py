@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from common.countries import COUNTRY_CHOICES
 from common.html import sanitize_html
+from common.models import audit_trail
 from common.money import CURRENCY_CHOICES, format_money
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
@@ -73,6 +74,7 @@ class Shop(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords()
+    audit_entries = audit_trail("shop")
 
     class Meta:
         ordering = ["-created_at"]
@@ -165,6 +167,7 @@ class Product(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["units_sold"])
+    audit_entries = audit_trail("product")
 
     class Meta:
         ordering = ["-created_at"]
@@ -297,6 +300,8 @@ class Order(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
 
+    audit_entries = audit_trail("order")
+
     class Meta:
         ordering = ["-placed_at"]
         indexes = [
@@ -398,6 +403,8 @@ class Refund(models.Model):
     created_at = models.DateTimeField()
     completed_at = models.DateTimeField(null=True, blank=True)
 
+    audit_entries = audit_trail("refund")
+
     class Meta:
         ordering = ["-created_at"]
 
@@ -419,31 +426,6 @@ class RefundLine(models.Model):
 
     def __str__(self):
         return f"{self.quantity} x {self.line.title}"
-
-
-class OrderEvent(models.Model):
-    """The audit trail of an order: every status change and money action, who and why."""
-
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    note = models.CharField(max_length=500, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["at", "pk"]
-
-    def __str__(self):
-        return f"{self.order}: {self.from_status or '-'} -> {self.to_status}"
-
-    @property
-    def from_label(self) -> str:
-        return Order.Status(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_label(self) -> str:
-        return Order.Status(self.to_status).label
 
 
 class ShopDailyStats(models.Model):

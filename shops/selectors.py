@@ -41,7 +41,7 @@ def orders_of_shop(*, shop: Shop) -> QuerySet[Order]:
 def order_detail_for_shop(*, shop: Shop) -> QuerySet[Order]:
     return orders_of_shop(shop=shop).prefetch_related(
         Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
-        "refunds", "events__by",
+        "refunds", "audit_entries__by",
     )
 
 

@@ -15,6 +15,8 @@ from common.exports import csv_response
 from common.money import CURRENCIES
 
 from .. import selectors, services, statements
+from ..months import next_month
+from ..rules import payout_minimum
 from ..tables import CommissionTable
 
 
@@ -29,14 +31,14 @@ class EarningsView(CreatorRequiredMixin, View):
         waiting = selectors.open_early_requests(creator=creator)
         return render(request, "payouts/creator/earnings.html", {
             "summary": selectors.earnings_summary(creator=creator),
-            "balances": [(currency, amount, amount >= services.payout_minimum(currency),
-                          services.payout_minimum(currency), waiting.get(currency))
+            "balances": [(currency, amount, amount >= payout_minimum(currency),
+                          payout_minimum(currency), waiting.get(currency))
                          for currency, amount in balances.items()],
             "table": table,
             "payouts": selectors.payouts_of(creator=creator)[:50],
             "requests": creator.early_payout_requests.all()[:10],
             "statements": statements.creator_statement_periods(creator=creator)[:36],
-            "next_run": services.next_month(timezone.now().date()),
+            "next_run": next_month(timezone.now().date()),
         })
 
 

@@ -13,8 +13,9 @@ from common.exports import csv_response
 from common.money import money_cell
 from shops.mixins import SellerRequiredMixin
 
-from .. import selectors, services, statements
+from .. import selectors, statements
 from ..filters import AffiliateOrdersFilter
+from ..months import month_start, previous_month
 from ..tables import AffiliateOrderTable
 
 
@@ -34,10 +35,10 @@ class SellerStatementView(SellerRequiredMixin, View):
 
     def get(self, request):
         form = MonthForm(request.GET or None)
-        month = services.previous_month(timezone.now().date()) if not request.GET else None
+        month = previous_month(timezone.now().date()) if not request.GET else None
         if form.is_valid() and form.cleaned_data["month"]:
             month = form.cleaned_data["month"]
-        month = services.month_start(month or timezone.now().date())
+        month = month_start(month or timezone.now().date())
         statement = statements.seller_statement(shop=request.shop, month=month)
         if request.GET.get("export") == "csv":
             return csv_response(f"statement-{month:%Y-%m}.csv",
@@ -63,9 +64,8 @@ def _statement_rows(statement: dict, month: date, currency: str) -> list[list]:
         rows.append([period, "computed", f"@{row['handle']}", row["orders"], amount(row["gmv"]),
                      amount(row["commission"]), amount(row["commission"]), None, currency])
     for event in statement["reductions"]:
-        rows.append([period, "reduction", f"@{event.commission.creator.handle} order "
-                     f"{event.commission.order.number}: {event.reason}", None, None, None,
-                     amount(event.amount_change), None, currency])
+        rows.append([period, "reduction", f"@{event['handle']} order {event['order_number']}: {event['reason']}",
+                     None, None, None, amount(event["amount_change"]), None, currency])
     rows += [[period, "paid out to creators", "", None, None, None, amount(-statement["paid_out"]), None, currency],
              [period, "owed at the end", "", None, None, None, None, amount(statement["closing"]), currency]]
     for row in statement["by_product"]:

@@ -8,6 +8,7 @@ import pytest
 
 from payouts import selectors, services
 from payouts.models import Commission, LedgerEntry, PayoutRun
+from payouts.reconciliation import reconcile
 from tests.browser.conftest import admin_action, log_in
 from tests.factories import (
     LinkFactory,
@@ -77,4 +78,4 @@ def test_commission_from_pending_to_paid_to_clawback(new_page, screenshots):
     clawback = LedgerEntry.objects.get(kind="clawback")
     assert clawback.amount == Decimal("-12.00")
     assert selectors.balances(creator=link.creator) == {"USD": Decimal("-12.00")}
-    assert all(report.ok for report in services.reconcile())
+    assert all(report.ok for report in reconcile())

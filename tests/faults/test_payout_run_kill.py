@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from affiliates.models import Creator
 from payouts.models import LedgerEntry, Payout, PayoutRun
-from payouts.services import next_month
+from payouts.months import next_month
 from payouts.tasks import compute_payout_run
 from tests.payouts.test_runs import IN_LAST_MONTH, LAST_MONTH
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from payouts.models import Commission
-from payouts.services import commission_amount
+from payouts.rules import commission_amount
 from payouts.tasks import compute_commissions
 from tests.factories import LinkFactory, ProductFactory, ProgramFactory, open_product
 from tracking.models import DailyLinkStats

@@ -20,6 +20,8 @@ from django.urls import reverse
 from common.money import money_round
 from payouts import selectors, services, statements
 from payouts.models import Commission
+from payouts.months import next_month, previous_month
+from payouts.reconciliation import reconcile
 from shops import services as shop_services
 from tests.factories import (
     ActiveShopFactory,
@@ -35,8 +37,8 @@ from tests.payouts.test_commissions import attributed_order
 pytestmark = pytest.mark.django_db
 D = Decimal
 TODAY = datetime.now(tz=UTC)
-M1 = services.previous_month(services.previous_month(services.previous_month(TODAY.date())))
-M2, M3 = services.next_month(M1), services.next_month(services.next_month(M1))
+M1 = previous_month(previous_month(previous_month(TODAY.date())))
+M2, M3 = next_month(M1), next_month(next_month(M1))
 
 
 def moment(month, day, hour=12):
@@ -142,7 +144,7 @@ def test_the_clawback_is_carried_into_the_next_payout(history):
     assert run1.payouts.get().amount == expected["payouts"][M1] == opening
     assert run2.payouts.get().amount == sum(movements[1:]) == expected["payouts"][M2]
     assert selectors.balances(creator=history["creator"]) == {history["currency"]: D(0)}
-    assert all(report.ok for report in services.reconcile())
+    assert all(report.ok for report in reconcile())
 
 
 def _csv(response):
@@ -221,4 +223,4 @@ def test_an_early_payout_after_the_month_ends_is_not_paid_again_by_the_run():
     run = run_month()
     assert not run.payouts.exists()
     assert selectors.balances(creator=creator) == {"USD": D("0")}
-    assert Commission.objects.count() == 0 and all(report.ok for report in services.reconcile())
+    assert Commission.objects.count() == 0 and all(report.ok for report in reconcile())

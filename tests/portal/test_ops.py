@@ -111,7 +111,10 @@ def test_status_changes_keep_the_staff_user_and_reason_in_the_history(client, su
                 {"action": "product_reject", "_selected_action": [product.pk], "apply": "1", "reason": "Blurry"})
     record = product.history.order_by("-history_date").first()
     assert (record.status, record.history_user, record.history_change_reason) == ("rejected", superuser,
-                                                                                  "Status rejected: Blurry")
+                                                                                  "in_review -> rejected: Blurry")
+    entry = product.audit_entries.get()
+    assert (entry.from_status, entry.to_status, entry.by, entry.reason) == ("in_review", "rejected", superuser,
+                                                                           "Blurry")
 
 
 def test_non_staff_cannot_enter_ops(client):

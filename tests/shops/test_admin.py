@@ -93,4 +93,5 @@ def test_a_long_reason_is_kept_whole_in_the_status_and_its_history(client, staff
     _act(client, "shop", "shop_reject", [shop], apply="1", reason=reason)
     shop.refresh_from_db()
     assert (shop.status, shop.status_reason) == (Shop.Status.REJECTED, reason.strip())
-    assert shop.history.first().history_change_reason == f"Status rejected: {reason.strip()}"
+    assert shop.audit_entries.last().reason == reason.strip()
+    assert shop.history.first().history_change_reason == f"pending -> rejected: {reason.strip()}"

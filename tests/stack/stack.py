@@ -7,6 +7,7 @@ run in other processes, in any order, at the same time.
 of Django's test client.
 """
 
+import ctypes
 import http.cookiejar
 import os
 import re
@@ -74,11 +75,17 @@ class Stack:
         return "\n".join(f"--- {name} (end) ---\n{self.log_tail(name)}" for name in self.processes)
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, however it dies (a killed
+    run must not leave a stack consuming the next run's queues)."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def _spawn(name: str, command: list[str], env: dict) -> subprocess.Popen:
     LOGS.mkdir(parents=True, exist_ok=True)
     with open(LOGS / f"{name}.log", "wb") as log:
         return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_die_with_parent)  # noqa: PLW1509
 
 
 def _stop(process: subprocess.Popen) -> None:

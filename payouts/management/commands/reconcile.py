@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from common.money import format_money
-from payouts.services import reconcile
+from payouts.reconciliation import reconcile
 
 
 class Command(BaseCommand):

@@ -1,0 +1,107 @@
+"""Free samples: a creator asks, the seller approves and ships, the creator posts content
+within 14 days of delivery; unanswered requests expire and late content is overdue."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from common.transitions import record, transition
+from shops.models import Product
+
+from .. import emails
+from ..models import AffiliateProgram, Creator, SampleRequest
+from .rules import need_reason as _need_reason
+
+User = AbstractBaseUser
+
+
+@transaction.atomic
+def sample_request_create(*, creator: Creator, product: Product, shipping_address: str,
+                          message: str = "") -> SampleRequest:
+    """Ask the seller for a free sample of a physical product."""
+    if not creator.is_approved:
+        raise ValidationError("Your creator account must be approved before you request samples.")
+    program = AffiliateProgram.objects.filter(shop_id=product.shop_id, status=AffiliateProgram.Status.ACTIVE).first()
+    if program is None or product.status != Product.Status.LIVE:
+        raise ValidationError("This product is not in an affiliate program.")
+    if product.kind != Product.Kind.PHYSICAL:
+        raise ValidationError("Samples are for physical products only.")
+    if not shipping_address.strip():
+        raise ValidationError({"shipping_address": "Tell the seller where to send the sample."})
+    open_statuses = [SampleRequest.Status.REQUESTED, SampleRequest.Status.APPROVED, SampleRequest.Status.SHIPPED]
+    if SampleRequest.objects.filter(creator=creator, product=product, status__in=open_statuses).exists():
+        raise ValidationError("You already have a sample request for this product in progress.")
+    now = timezone.now()
+    sample = SampleRequest(program=program, creator=creator, product=product, message=message,
+                           shipping_address=shipping_address.strip(), requested_at=now,
+                           answer_by=now + SampleRequest.ANSWER_WITHIN)
+    sample.save()
+    record(sample, from_status="", by=creator.user, reason="Requested")
+    emails.sample_requested(sample)
+    return sample
+
+
+def sample_approve(*, sample: SampleRequest, by: User) -> SampleRequest:
+    if sample.answer_by <= timezone.now() and sample.status == SampleRequest.Status.REQUESTED:
+        # Recorded even though the approval fails: its own transaction.
+        with transaction.atomic():
+            transition(sample, to=SampleRequest.Status.EXPIRED, reason="Not answered within 7 days")
+        raise ValidationError("This request expired: it was not answered within 7 days.")
+    with transaction.atomic():
+        sample = transition(sample, to=SampleRequest.Status.APPROVED, by=by, reason="Approved")
+        emails.sample_update(sample)
+        return sample
+
+
+@transaction.atomic
+def sample_decline(*, sample: SampleRequest, by: User, reason: str) -> SampleRequest:
+    reason = _need_reason(reason, "the creator")
+    sample = transition(sample, to=SampleRequest.Status.DECLINED, by=by, reason=reason, decline_reason=reason)
+    emails.sample_update(sample)
+    return sample
+
+
+@transaction.atomic
+def sample_ship(*, sample: SampleRequest, by: User, tracking_number: str) -> SampleRequest:
+    tracking_number = tracking_number.strip()
+    if not tracking_number:
+        raise ValidationError({"tracking_number": "Enter the parcel's tracking number."})
+    sample = transition(sample, to=SampleRequest.Status.SHIPPED, by=by, reason=f"Tracking {tracking_number}",
+                         tracking_number=tracking_number, shipped_at=timezone.now())
+    emails.sample_update(sample)
+    return sample
+
+
+@transaction.atomic
+def sample_mark_delivered(*, sample: SampleRequest, by: User) -> SampleRequest:
+    """The creator has the sample: their 14 days to post content start now."""
+    now = timezone.now()
+    return transition(sample, to=SampleRequest.Status.DELIVERED, by=by, reason="Delivered", delivered_at=now,
+                       content_due=now + SampleRequest.CONTENT_WITHIN)
+
+
+@transaction.atomic
+def sample_post_content(*, sample: SampleRequest, by: User, content_url: str) -> SampleRequest:
+    if not content_url.startswith(("https://", "http://")):
+        raise ValidationError({"content_url": "Enter the web address of your post."})
+    sample = transition(sample, to=SampleRequest.Status.FULFILLED, by=by, reason=content_url,
+                         content_url=content_url, fulfilled_at=timezone.now())
+    emails.sample_content_posted(sample)
+    return sample
+
+
+def samples_expire(*, now=None) -> dict[str, int]:
+    """Periodic: unanswered requests expire after 7 days; content not posted 14 days after
+    delivery is overdue. Returns the counts."""
+    now = now or timezone.now()
+    counts = {"expired": 0, "overdue": 0}
+    for sample in SampleRequest.objects.filter(status=SampleRequest.Status.REQUESTED, answer_by__lte=now):
+        with transaction.atomic():
+            transition(sample, to=SampleRequest.Status.EXPIRED, reason="Not answered within 7 days")
+        counts["expired"] += 1
+    for sample in SampleRequest.objects.filter(status=SampleRequest.Status.DELIVERED, content_due__lte=now):
+        with transaction.atomic():
+            transition(sample, to=SampleRequest.Status.OVERDUE, reason="No content within 14 days of delivery")
+        counts["overdue"] += 1
+    return counts
