@@ -41,8 +41,9 @@ up: install ## Run web (gunicorn), worker and beat on DATABASE_URL and REDIS_URL
 test: install ## Run the test suite (PostgreSQL/Redis via DATABASE_URL/REDIS_URL when set)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-lint: install ## Lint with ruff
+lint: install ## Lint with ruff, and check the layering with import-linter
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 worker: install ## Run a Celery worker (needs REDIS_URL)
 	$(VENV)/bin/celery -A config worker --queues=default,clicks,commissions,payouts --loglevel=INFO

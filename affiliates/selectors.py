@@ -107,9 +107,9 @@ def marketplace_products(*, creator: Creator) -> QuerySet[Product]:
     )
 
 
-def creators_directory() -> QuerySet[Creator]:
-    """Approved creators for sellers to find, with their sample fulfilment record and past
-    performance (orders_90d, gmv_90d: refreshed nightly by tracking from its rollups)."""
+def creators_for_sellers() -> QuerySet[Creator]:
+    """Approved creators sellers may find and invite, with their sample fulfilment record
+    (tracking.selectors.creator_directory adds their recent sales)."""
     fulfilled = Count("sample_requests", filter=Q(sample_requests__status=SampleRequest.Status.FULFILLED))
     overdue = Count("sample_requests", filter=Q(sample_requests__status=SampleRequest.Status.OVERDUE))
     return (

@@ -9,8 +9,6 @@ seller_urls = [
     path("affiliates/", seller.ProgramView.as_view(), name="program"),
     path("affiliates/leave/", seller.ProgramLeaveView.as_view(), name="leave"),
     path("affiliates/open/", seller.OpenProductsView.as_view(), name="open_products"),
-    path("affiliates/creators/", seller.CreatorDirectoryView.as_view(), name="creators"),
-    path("affiliates/creators/<slug:handle>/", seller.CreatorDetailView.as_view(), name="creator_detail"),
     path("affiliates/invite/", seller.InviteView.as_view(), name="invite"),
     path("affiliates/invitations/", seller.InvitationListView.as_view(), name="invitations"),
     path("affiliates/invitations/<int:pk>/withdraw/", seller.InvitationWithdrawView.as_view(),

@@ -32,8 +32,8 @@ INSERT INTO affiliates_affiliateprogram (shop_id, status, default_rate, attribut
 SELECT id, 'active', 10, 14, 30, false, 0, '', true, now() - interval '400 days' FROM shops_shop;
 INSERT INTO affiliates_creator (user_id, handle, display_name, bio, avatar, social_url, followers, average_views,
   engagement_rate, audience_top_country, audience_female_pct, audience_male_pct, audience_top_age, payout_method,
-  payout_account, status, status_reason, orders_90d, gmv_90d, created_at, updated_at)
-SELECT id, username, username, '', '', '', 0, 0, 0, '', 0, 0, '', '', '', 'approved', '', 0, '{}', now(), now()
+  payout_account, status, status_reason, created_at, updated_at)
+SELECT id, username, username, '', '', '', 0, 0, 0, '', 0, 0, '', '', '', 'approved', '', now(), now()
 FROM auth_user WHERE username <> 'u0';
 INSERT INTO tracking_link (creator_id, product_id, code, created_at)
 SELECT c.id, (SELECT min(id) FROM shops_product) + (c.id %% 20), 'L' || c.id, now() - interval '400 days'

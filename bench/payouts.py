@@ -40,8 +40,8 @@ SELECT '!', false, 'c' || g, '', '', 'c' || g || '@example.com', false, true, no
 FROM generate_series(1, %(creators)s) g;
 INSERT INTO affiliates_creator (user_id, handle, display_name, bio, avatar, social_url, followers, average_views,
   engagement_rate, audience_top_country, audience_female_pct, audience_male_pct, audience_top_age, payout_method,
-  payout_account, status, status_reason, orders_90d, gmv_90d, created_at, updated_at)
-SELECT id, username, username, '', '', '', 0, 0, 0, '', 0, 0, '', 'paypal', email, 'approved', '', 0, '{}', now(), now()
+  payout_account, status, status_reason, created_at, updated_at)
+SELECT id, username, username, '', '', '', 0, 0, 0, '', 0, 0, '', 'paypal', email, 'approved', '', now(), now()
 FROM auth_user WHERE username LIKE 'c%%';
 INSERT INTO tracking_link (creator_id, product_id, code, created_at)
 SELECT c.id, p.id, 'L' || c.id, now() - interval '300 days' FROM affiliates_creator c, shops_product p;

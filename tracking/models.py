@@ -177,3 +177,23 @@ class ProductAffiliateDaily(_Counters):
 
     def __str__(self):
         return f"{self.product_id} {self.day}"
+
+
+class CreatorPerformance(models.Model):
+    """A creator's attributed orders and GMV over the last 90 days, per currency, for
+    sellers looking for creators. Tracking owns these figures: the nightly task
+    recomputes them from the rollups (services.creators_performance_refresh)."""
+
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="performance")
+    currency = models.CharField(max_length=3)
+    orders = models.PositiveIntegerField(default=0)
+    gmv = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    refreshed_on = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["creator", "currency"], name="one_performance_per_currency")]
+        indexes = [models.Index(fields=["currency", "gmv"], name="performance_currency_gmv")]
+        verbose_name_plural = "creator performance"
+
+    def __str__(self):
+        return f"{self.creator_id}: {self.orders} orders, {self.gmv} {self.currency}"

@@ -1,10 +1,27 @@
 """Reads of the tracking app. Every figure comes from DailyLinkStats, never raw clicks."""
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from decimal import Decimal
+
+from django.db.models import (
+    CharField,
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce
 
 from affiliates.models import Creator
+from affiliates.selectors import creators_for_sellers
 
-from .models import DailyLinkStats, Link
+from .models import CreatorPerformance, DailyLinkStats, Link
 from .periods import Period
 
 SUMS = {name: Sum(name) for name in
@@ -49,3 +66,17 @@ def links_of_creator(*, creator) -> QuerySet[Link]:
 
 def conversion_rate(orders: int | None, unique_clicks: int | None) -> float | None:
     return round(100 * (orders or 0) / unique_clicks, 2) if unique_clicks else None
+
+
+def creator_directory(*, shop) -> QuerySet[Creator]:
+    """Approved creators for a seller to find: their sample record, and over the last 90
+    days their attributed orders (all shops) and GMV in this shop's currency, both
+    sortable and filterable (orders_90d, gmv_90d)."""
+    performance = CreatorPerformance.objects.filter(creator=OuterRef("pk"))
+    orders = performance.values("creator").annotate(total=Sum("orders")).values("total")
+    gmv = performance.filter(currency=shop.currency).values("gmv")[:1]
+    return creators_for_sellers().annotate(
+        orders_90d=Coalesce(Subquery(orders, output_field=IntegerField()), 0),
+        gmv_90d=Coalesce(Subquery(gmv, output_field=DecimalField(max_digits=14, decimal_places=2)), Decimal(0)),
+        gmv_currency=Value(shop.currency, output_field=CharField()),
+    )

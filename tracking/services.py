@@ -3,21 +3,20 @@
 import logging
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from affiliates.models import AffiliateProgram, Creator
 from affiliates.rates import rate_for
-from common.money import money_round
+from common.money import money_sum
 from shops.models import Order, Product
 
 from . import signals
-from .models import Click, Conversion, DailyLinkStats, Link
+from .models import Click, Conversion, CreatorPerformance, DailyLinkStats, Link
 from .redirect import CookieClick
 from .rollups import Increment, rollup_add
 
@@ -149,21 +148,17 @@ def clicks_prune(*, now=None) -> int:
 
 @transaction.atomic
 def creators_performance_refresh(*, today=None) -> int:
-    """Write each creator's orders and GMV (per currency) of the last 90 days onto the
-    creator, for the sellers' directory. Set-based: one aggregate, one bulk update."""
+    """Recompute every creator's orders and GMV of the last 90 days, per currency, from the
+    rollups, for the sellers' directory. Set-based: one aggregate, one replace. Returns
+    how many (creator, currency) rows there are now."""
     today = today or timezone.now().date()
     rows = (
         DailyLinkStats.objects.filter(day__gt=today - timedelta(days=90), day__lte=today)
-        .values("creator_id", "shop__currency").annotate(orders=Sum("orders"), gmv=Sum("gmv"))
+        .values("creator_id", currency=F("shop__currency")).annotate(orders=Sum("orders"), gmv=Sum("gmv"))
+        .filter(Q(orders__gt=0) | Q(gmv__gt=0))
     )
-    performance: dict[int, tuple[int, dict]] = {}
-    for row in rows:
-        orders, gmv = performance.get(row["creator_id"], (0, {}))
-        if row["gmv"]:
-            gmv[row["shop__currency"]] = str(money_round(Decimal(row["gmv"]), row["shop__currency"]))
-        performance[row["creator_id"]] = (orders + (row["orders"] or 0), gmv)
-    creators = list(Creator.objects.filter(pk__in=performance) | Creator.objects.exclude(orders_90d=0))
-    for creator in creators:
-        creator.orders_90d, creator.gmv_90d = performance.get(creator.pk, (0, {}))
-    Creator.objects.bulk_update(creators, ["orders_90d", "gmv_90d"], batch_size=1000)
-    return len(creators)
+    fresh = [CreatorPerformance(creator_id=row["creator_id"], currency=row["currency"], orders=row["orders"] or 0,
+                                gmv=money_sum(row["gmv"], row["currency"]), refreshed_on=today) for row in rows]
+    CreatorPerformance.objects.all().delete()
+    CreatorPerformance.objects.bulk_create(fresh, batch_size=5000)
+    return len(fresh)

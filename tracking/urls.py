@@ -12,6 +12,8 @@ public_urls = [
 
 seller_urls = [
     path("affiliates/performance/", seller.SellerPerformanceView.as_view(), name="performance"),
+    path("affiliates/creators/", seller.CreatorDirectoryView.as_view(), name="creators"),
+    path("affiliates/creators/<slug:handle>/", seller.CreatorDetailView.as_view(), name="creator_detail"),
 ]
 
 creator_urls = [

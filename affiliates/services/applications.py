@@ -41,12 +41,14 @@ def application_submit(*, creator: Creator, program: AffiliateProgram, product: 
 
 @transaction.atomic
 def application_approve(*, application: Application, by: User, message: str = "") -> Application:
+    """The seller lets the creator promote the product (or the whole shop), with an optional message."""
     return transition(application, to=Application.Status.APPROVED, by=by, reason=message, response=message,
                        decided_at=timezone.now())
 
 
 @transaction.atomic
 def application_decline(*, application: Application, by: User, message: str) -> Application:
+    """The seller says no, with the reason the creator reads."""
     message = _need_reason(message, "the creator")
     return transition(application, to=Application.Status.DECLINED, by=by, reason=message, response=message,
                        decided_at=timezone.now())
@@ -54,4 +56,5 @@ def application_decline(*, application: Application, by: User, message: str) -> 
 
 @transaction.atomic
 def application_withdraw(*, application: Application, by: User) -> Application:
+    """The creator takes back an application still waiting for the seller."""
     return transition(application, to=Application.Status.WITHDRAWN, by=by, reason="Withdrawn by the creator")

@@ -73,12 +73,14 @@ def invitation_send(*, program: AffiliateProgram, creators: Iterable[Creator], b
 
 @transaction.atomic
 def invitation_withdraw(*, invitation: Invitation, by: User) -> Invitation:
+    """The seller takes back an invitation the creator has not answered."""
     return transition(invitation, to=Invitation.Status.WITHDRAWN, by=by, reason="Withdrawn by the seller",
                        answered_at=timezone.now())
 
 
 @transaction.atomic
 def invitation_decline(*, invitation: Invitation, by: User) -> Invitation:
+    """The creator says no to an invitation; nothing starts."""
     return transition(invitation, to=Invitation.Status.DECLINED, by=by, reason="Declined by the creator",
                        answered_at=timezone.now())
 

@@ -43,6 +43,7 @@ def sample_request_create(*, creator: Creator, product: Product, shipping_addres
 
 
 def sample_approve(*, sample: SampleRequest, by: User) -> SampleRequest:
+    """The seller will send the sample; a request unanswered for 7 days expires instead, and says so."""
     if sample.answer_by <= timezone.now() and sample.status == SampleRequest.Status.REQUESTED:
         # Recorded even though the approval fails: its own transaction.
         with transaction.atomic():
@@ -56,6 +57,7 @@ def sample_approve(*, sample: SampleRequest, by: User) -> SampleRequest:
 
 @transaction.atomic
 def sample_decline(*, sample: SampleRequest, by: User, reason: str) -> SampleRequest:
+    """The seller says no, with the reason the creator reads."""
     reason = _need_reason(reason, "the creator")
     sample = transition(sample, to=SampleRequest.Status.DECLINED, by=by, reason=reason, decline_reason=reason)
     emails.sample_update(sample)
@@ -64,6 +66,7 @@ def sample_decline(*, sample: SampleRequest, by: User, reason: str) -> SampleReq
 
 @transaction.atomic
 def sample_ship(*, sample: SampleRequest, by: User, tracking_number: str) -> SampleRequest:
+    """The seller shipped the sample with this tracking number; the creator is told."""
     tracking_number = tracking_number.strip()
     if not tracking_number:
         raise ValidationError({"tracking_number": "Enter the parcel's tracking number."})
@@ -83,6 +86,7 @@ def sample_mark_delivered(*, sample: SampleRequest, by: User) -> SampleRequest:
 
 @transaction.atomic
 def sample_post_content(*, sample: SampleRequest, by: User, content_url: str) -> SampleRequest:
+    """The creator posted content for the sample (its web address); the seller is told."""
     if not content_url.startswith(("https://", "http://")):
         raise ValidationError({"content_url": "Enter the web address of your post."})
     sample = transition(sample, to=SampleRequest.Status.FULFILLED, by=by, reason=content_url,

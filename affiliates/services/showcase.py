@@ -11,6 +11,7 @@ from ..models import Creator, ShowcaseItem
 
 @transaction.atomic
 def showcase_add(*, creator: Creator, product: Product) -> ShowcaseItem:
+    """Put a product for sale on the creator's showcase, last; the creator's link for it follows."""
     if product.status != Product.Status.LIVE:
         raise ValidationError("Only products for sale can go on your showcase.")
     last = ShowcaseItem.objects.filter(creator=creator).order_by("-position").first()
@@ -24,6 +25,7 @@ def showcase_add(*, creator: Creator, product: Product) -> ShowcaseItem:
 
 @transaction.atomic
 def showcase_remove(*, item: ShowcaseItem) -> None:
+    """Take a product off the creator's showcase."""
     item.delete()
 
 

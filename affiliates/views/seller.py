@@ -11,11 +11,11 @@ from shops.mixins import SellerRequiredMixin
 from shops.models import Product
 
 from .. import selectors, services
-from ..filters import CreatorFilter, SampleFilter
+from ..filters import SampleFilter
 from ..forms import InvitationForm, MessageForm, OpenProductsForm, ProgramForm, ReasonForm, TrackingForm
 from ..mixins import ProgramRequiredMixin
 from ..models import Application, OpenProduct
-from ..tables import CreatorTable, SampleTable
+from ..tables import SampleTable
 
 
 class ProgramView(SellerRequiredMixin, View):
@@ -103,33 +103,12 @@ class OpenProductsView(ProgramRequiredMixin, View):
         return redirect("seller:open_products")
 
 
-class CreatorDirectoryView(ProgramRequiredMixin, View):
-    def get(self, request):
-        creator_filter = CreatorFilter(request.GET or None, queryset=selectors.creators_directory())
-        table = CreatorTable(creator_filter.qs)
-        if request.GET.get("export") == "csv":
-            return table.as_csv("creators.csv")
-        RequestConfig(request, paginate={"per_page": 25}).configure(table)
-        return render(request, "affiliates/seller/creators.html", {"table": table, "filter": creator_filter})
-
-
-class CreatorDetailView(ProgramRequiredMixin, View):
-    def get(self, request, handle):
-        creator = get_object_or_404(selectors.creators_directory(), handle=handle)
-        return render(request, "affiliates/seller/creator_detail.html", {
-            "creator": creator,
-            "fulfilment": selectors.fulfilment_rate(fulfilled=creator.samples_fulfilled,
-                                                    overdue=creator.samples_overdue),
-            "collaborations": selectors.collaborations_of_program(program=request.program).filter(creator=creator),
-        })
-
-
 class InviteView(ProgramRequiredMixin, View):
     template_name = "affiliates/seller/invite.html"
 
     def creators(self, request, source):
         ids = [value for value in source.getlist("creator") if value.isdigit()]
-        return list(selectors.creators_directory().filter(pk__in=ids))
+        return list(selectors.creators_for_sellers().filter(pk__in=ids))
 
     def products(self, request):
         return Product.objects.filter(shop=request.shop, status=Product.Status.LIVE).order_by("title")

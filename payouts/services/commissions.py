@@ -246,6 +246,7 @@ def commissions_freeze_for_order(*, order: Order, by, reason: str = "Order under
 
 @transaction.atomic
 def commissions_release_for_order(*, order: Order, by, reason: str = "Review passed") -> int:
+    """Order released from fraud review: its frozen commissions are pending again, the hold running as before."""
     movable = Commission.objects.filter(order=order, status__in=sources(Commission, Commission.Status.PENDING))
     return len([transition(commission, to=Commission.Status.PENDING, by=by, reason=reason)
                 for commission in movable.order_by("pk")])

@@ -134,17 +134,31 @@ def test_the_public_showcase_links_through_the_creators_links(client, open_item,
 
 
 def test_creator_performance_reaches_the_sellers_directory(client):
+    """Tracking keeps each creator's last 90 days per currency; a seller finds, filters and
+    sorts creators by orders and by GMV in the shop's own currency."""
+    from tracking.models import CreatorPerformance
     from tracking.services import creators_performance_refresh
 
-    link = LinkFactory()
+    link = LinkFactory()  # a USD shop
+    yen = LinkFactory(creator=link.creator, product=ProductFactory(shop=ProgramFactory(shop__currency="JPY").shop))
+    quiet = LinkFactory()
     today = timezone.now().date()
     _stats(link, today - timedelta(days=10), orders=3, gmv=Decimal("120.50"))
+    _stats(yen, today - timedelta(days=5), orders=2, gmv=Decimal("4000"))
     _stats(link, today - timedelta(days=120), orders=40, gmv=Decimal("999.00"))  # too old
-    assert creators_performance_refresh() >= 1
-    link.creator.refresh_from_db()
-    assert (link.creator.orders_90d, link.creator.gmv_90d) == (3, {"USD": "120.50"})
-    seller = ShopMembershipFactory(shop=ProgramFactory().shop).user
+    _stats(quiet, today - timedelta(days=3), orders=1, gmv=Decimal("10.00"))
+    assert creators_performance_refresh() == 3
+    assert set(CreatorPerformance.objects.values_list("creator_id", "currency", "orders", "gmv")) == {
+        (link.creator_id, "USD", 3, Decimal("120.50")), (link.creator_id, "JPY", 2, Decimal("4000")),
+        (quiet.creator_id, "USD", 1, Decimal("10.00"))}
+    seller = ShopMembershipFactory(shop=ProgramFactory().shop).user  # sells in USD
     client.force_login(seller)
-    table = client.get(reverse("seller:creators"), {"orders_min": 1}).context["table"]
-    assert [c.pk for c in table.data] == [link.creator.pk]
-    assert "$120.50" in client.get(reverse("seller:creators")).content.decode()
+    table = client.get(reverse("seller:creators"), {"orders_min": 2}).context["table"]
+    assert [c.pk for c in table.data] == [link.creator_id]
+    assert table.data[0].orders_90d == 5 and table.data[0].gmv_90d == Decimal("120.50")
+    by_gmv = client.get(reverse("seller:creators"), {"gmv_min": "50", "sort": "-gmv_90d"}).context["table"]
+    assert [c.pk for c in by_gmv.data] == [link.creator_id]
+    ordered = client.get(reverse("seller:creators"), {"sort": "-gmv_90d"}).context["table"]
+    assert [c.pk for c in ordered.data][:2] == [link.creator_id, quiet.creator_id]
+    detail = client.get(reverse("seller:creator_detail", args=[link.creator.handle])).content.decode()
+    assert "$120.50 (3 orders)" in detail and "¥4,000 (2 orders)" in detail
