@@ -10,7 +10,9 @@ from .models import (
     Application,
     Collaboration,
     CollaborationProduct,
+    Content,
     Creator,
+    CreatorCode,
     Invitation,
     InvitationProduct,
     OpenProduct,
@@ -144,3 +146,26 @@ class ShowcaseItemAdmin(NoAddMixin, admin.ModelAdmin):
     list_select_related = ["creator", "product"]
     search_fields = ["creator__handle", "product__title"]
     raw_id_fields = ["creator", "product"]
+
+
+@admin.register(CreatorCode)
+class CreatorCodeAdmin(NoAddMixin, admin.ModelAdmin):
+    """Support can switch a leaked code off here; sellers set the terms in their centre."""
+
+    list_display = ["code", "creator", "program", "discount_kind", "discount_value", "uses", "usage_limit",
+                    "is_active", "ends_on"]
+    list_filter = ["is_active", "discount_kind"]
+    list_select_related = ["creator", "program__shop"]
+    search_fields = ["=code", "creator__handle", "program__shop__name"]
+    raw_id_fields = ["program", "creator"]
+    readonly_fields = ["program", "creator", "code", "uses", "created_at"]
+
+
+@admin.register(Content)
+class ContentAdmin(NoAddMixin, admin.ModelAdmin):
+    list_display = ["title", "creator", "platform", "url", "created_at"]
+    list_filter = ["platform"]
+    list_select_related = ["creator"]
+    search_fields = ["title", "creator__handle", "url"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["creator", "products"]

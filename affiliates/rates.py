@@ -28,10 +28,15 @@ class Source:
     TARGETED = "targeted"
     OPEN = "open"
     DEFAULT = "default"
+    # How a seller reads each source ("why this rate").
+    LABELS = {TARGETED: "Targeted collaboration", OPEN: "Product's open rate", DEFAULT: "Program default"}
 
 
 @dataclass(frozen=True)
 class PendingCut:
+    """A lower rate that reaches a link holder later: `rate` from `applies_at` on (None
+    only inside rate_at, for a product that stops being open)."""
+
     rate: Decimal | None
     applies_at: datetime
 
@@ -78,6 +83,9 @@ class RateQuestion:
     shop_id: int
     at: datetime
     link_since: datetime | None = None
+    # Ask what the product would earn without the creator's targeted collaborations (what
+    # ending one leaves them).
+    without_targeted: bool = False
 
 
 class RateBook:
@@ -113,7 +121,7 @@ class RateBook:
         shop_name = program.shop.name
 
         targeted = None
-        for collaboration in self.collaborations.get((q.creator_id, program.pk), []):
+        for collaboration in ([] if q.without_targeted else self.collaborations.get((q.creator_id, program.pk), [])):
             if not collaboration.is_active_at(q.at):
                 continue
             rates = [item.rate for item in collaboration.products.all() if item.product_id == q.product_id]
@@ -132,6 +140,12 @@ class RateBook:
         product_rate, product_pending = rate_at(self.changes.get((program.pk, q.product_id), []), at=q.at,
                                                 link_since=q.link_since)
         if product_rate is not None:
+            if product_pending is not None and product_pending.rate is None:
+                # The product stops being open for this link holder later: the default follows.
+                after, _ = rate_at(self.changes.get((program.pk, None), []), at=product_pending.applies_at,
+                                   link_since=q.link_since)
+                product_pending = PendingCut(rate=after if after is not None else program.default_rate,
+                                             applies_at=product_pending.applies_at)
             return RateQuote(rate=product_rate, source=Source.OPEN, allowed=allowed, pending_cut=product_pending,
                              reason=f"{shop_name}'s open rate for this product")
         default_rate, default_pending = rate_at(self.changes.get((program.pk, None), []), at=q.at,

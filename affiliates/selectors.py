@@ -1,7 +1,8 @@
 """Reads of the affiliates app that pages share. Seller reads take the seller's shop,
 creator reads take the creator: nothing here returns another owner's rows."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import (
@@ -26,16 +27,18 @@ from shops.models import Product, Shop
 from shops.selectors import products_live
 
 from .models import (
+    RATE_CUT_NOTICE,
     AffiliateProgram,
     Application,
     Collaboration,
     CollaborationProduct,
     Creator,
     Invitation,
+    RateChange,
     SampleRequest,
     ShowcaseItem,
 )
-from .rates import Source
+from .rates import RateQuestion, RateQuote, Source, rates_for
 
 
 def creator_for_user(*, user: AbstractBaseUser) -> Creator | None:
@@ -110,7 +113,9 @@ def marketplace_products(*, creator: Creator) -> QuerySet[Product]:
 def creators_for_sellers() -> QuerySet[Creator]:
     """Approved creators sellers may find and invite, with their sample fulfilment record
     (tracking.selectors.creator_directory adds their recent sales)."""
-    fulfilled = Count("sample_requests", filter=Q(sample_requests__status=SampleRequest.Status.FULFILLED))
+    # Only samples fulfilled by registered content count (a post featuring the product).
+    fulfilled = Count("sample_requests", filter=Q(sample_requests__status=SampleRequest.Status.FULFILLED,
+                                                  sample_requests__content__isnull=False))
     overdue = Count("sample_requests", filter=Q(sample_requests__status=SampleRequest.Status.OVERDUE))
     return (
         Creator.objects.filter(status=Creator.Status.APPROVED, handle__isnull=False)
@@ -137,8 +142,92 @@ def samples_of_program(*, program: AffiliateProgram) -> QuerySet[SampleRequest]:
 
 
 def invitations_of_creator(*, creator: Creator) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(creator=creator).select_related("program__shop").prefetch_related(
-        "products__product", "audit_entries")
+    return Invitation.objects.filter(creator=creator).select_related(
+        "program__shop", "collaboration").prefetch_related("products__product", "audit_entries",
+                                                           "collaboration__products__product")
+
+
+@dataclass(frozen=True)
+class AfterCollaboration:
+    """What a creator's links earn now that a targeted collaboration is over."""
+
+    ended_on: date
+    at_end_date: bool  # it ran to its agreed end date (else the seller ended it)
+    # (product title, what it earns now: a quote, or None when it earns nothing)
+    products: list[tuple[str, RateQuote | None]]
+    more: bool  # an all-products collaboration has more products than are listed
+
+
+AFTER_LISTED = 10
+
+
+def _products_of(collaboration: Collaboration) -> list[Product]:
+    """The products a collaboration covers: its own list, or (all-products) the shop's live
+    products, the first AFTER_LISTED + 1 by title (one more tells there are more)."""
+    if collaboration.all_products_rate is None:
+        return [item.product for item in collaboration.products.all()]
+    return list(products_live().filter(shop__affiliate_program=collaboration.program_id)
+                .order_by("title")[:AFTER_LISTED + 1])
+
+
+def _earnings_after(collaborations: dict, *, without_targeted: bool) -> dict:
+    """For each collaboration (keyed as given): its products' titles with what each earns
+    without it, a quote, or None where the creator may not promote the product; and
+    whether it covers more products than are listed. The rate rule, asked for now, once."""
+    now = timezone.now()
+    products = {key: _products_of(collaboration) for key, collaboration in collaborations.items()}
+    questions = [RateQuestion(creator_id=collaborations[key].creator_id, product_id=product.pk,
+                              shop_id=product.shop_id, at=now, without_targeted=without_targeted)
+                 for key, listed in products.items() for product in listed[:AFTER_LISTED]]
+    answers = iter(rates_for(questions))
+    result = {}
+    for key, listed in products.items():
+        rows = []
+        for product in listed[:AFTER_LISTED]:
+            quote = next(answers)
+            rows.append((product.title, quote if quote is not None and quote.allowed else None))
+        result[key] = (rows, len(listed) > AFTER_LISTED)
+    return result
+
+
+def after_collaborations(*, creator: Creator, invitations) -> dict[int, AfterCollaboration]:
+    """For each accepted invitation whose collaboration is over, keyed by invitation id:
+    when it ended, and what each of its products earns now (the rate rule, asked for
+    now; a product the creator may not promote earns nothing). A few queries in all."""
+    now = timezone.now()
+    ended = {invitation.pk: invitation.collaboration for invitation in invitations
+             if invitation.collaboration is not None and not invitation.collaboration.is_active_at(now)}
+    earnings = _earnings_after(ended, without_targeted=False)
+    result = {}
+    for pk, collaboration in ended.items():
+        rows, more = earnings[pk]
+        by_seller = collaboration.ended_at is not None
+        result[pk] = AfterCollaboration(ended_on=collaboration.ended_at.date() if by_seller else collaboration.ends_on,
+                                        at_end_date=not by_seller, products=rows, more=more)
+    return result
+
+
+def ending_consequences(*, collaborations) -> dict[int, str]:
+    """For each active collaboration (by id), what ending it now leaves its creator, in a
+    sentence per product: the open rate, the program default, or nothing."""
+    active = {collaboration.pk: collaboration for collaboration in collaborations
+              if collaboration.is_active_at(timezone.now())}
+    sentences = {}
+    for pk, (rows, more) in _earnings_after(active, without_targeted=True).items():
+        parts = [f"{title} earns {describe_quote(quote)}" for title, quote in rows]
+        if more:
+            parts.append("its other products likewise")
+        sentences[pk] = "; ".join(parts) or "nothing is covered"
+    return sentences
+
+
+def describe_quote(quote: RateQuote | None) -> str:
+    """What a product earns, in words: "the open rate 10 %", "the program default rate
+    8 %" or "nothing (…)"."""
+    if quote is None:
+        return "nothing (the creator is not approved for it)"
+    kind = {Source.OPEN: "the open rate", Source.DEFAULT: "the program default rate"}.get(quote.source, "the rate")
+    return f"{kind} {quote.rate.normalize():f} %"
 
 
 def applications_of_creator(*, creator: Creator) -> QuerySet[Application]:
@@ -176,3 +265,19 @@ def seller_affiliate_todo(*, program: AffiliateProgram) -> dict[str, int]:
         "invitations_expiring": Invitation.objects.filter(
             program=program, status=Invitation.Status.PENDING, expires_at__lte=soon).count(),
     }
+
+
+def pending_rate_cuts(*, program: AffiliateProgram) -> list[RateChange]:
+    """The program's rate cuts (its default, or a product's open rate) that have not yet
+    reached the creators who held a link before them, soonest first; each with
+    `applies_at`. A cut that a later raise of the same rate has undone (a raise reaches
+    everyone at once) is left out."""
+    recent = list(RateChange.objects.filter(program=program, changed_at__gt=timezone.now() - RATE_CUT_NOTICE)
+                  .select_related("product").order_by("changed_at", "pk"))
+    cuts = []
+    for index, change in enumerate(recent):
+        replaced = any(later.product_id == change.product_id and not later.is_cut for later in recent[index + 1:])
+        if change.is_cut and not replaced:
+            change.applies_at = change.changed_at + RATE_CUT_NOTICE
+            cuts.append(change)
+    return cuts

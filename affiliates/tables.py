@@ -16,6 +16,8 @@ class SampleTable(BaseTable):
     actions = tables.TemplateColumn(template_name="affiliates/seller/partials/sample_actions.html", orderable=False,
                                     exclude_from_export=True)
 
+    phone_title, phone_key = "product", "status"
+
     class Meta(BaseTable.Meta):
         model = SampleRequest
         fields = ["requested_at", "creator", "product", "status", "deadline", "actions"]

@@ -25,7 +25,6 @@ creator_urls = [
     path("join/", creator.CreatorJoinView.as_view(), name="join"),
     path("profile/", creator.ProfileView.as_view(), name="profile"),
     path("marketplace/", creator.MarketplaceView.as_view(), name="marketplace"),
-    path("marketplace/<int:pk>/", creator.MarketplaceProductView.as_view(), name="marketplace_product"),
     path("marketplace/<int:pk>/apply/", creator.ApplyView.as_view(), name="apply"),
     path("marketplace/<int:pk>/sample/", creator.SampleRequestView.as_view(), name="sample_request"),
     path("marketplace/<int:pk>/showcase/", creator.ShowcaseAddView.as_view(), name="showcase_add"),

@@ -32,6 +32,9 @@ def bench_env(database: str, **extra) -> dict:
         "DJANGO_LOG_LEVEL": "WARNING",
         "BENCH_ENDPOINTS": "1",
         "TRACKING_STREAM": f"kinship-bench:{database}",
+        # Production refuses to start without these (docs/deploy.md); the bench is a demo.
+        "SITE_URL": "http://127.0.0.1",
+        "PAYMENT_TEST_GATEWAY_ALLOWED": "True",
     })
     env.update(extra)
     return env

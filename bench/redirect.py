@@ -4,7 +4,8 @@ gunicorn with 2 sync workers on PostgreSQL + Redis, a Celery worker with beat mo
 clicks from the stream to PostgreSQL, and wrk on 127.0.0.1 for a fixed time against
 each URL in turn. Then it waits for the batch task and counts the stored clicks.
 Prints: BENCH redirect tracked_rps=N bare_rps=N ratio=R tracked_p99_ms=N bare_p99_ms=N
-answered=N stored=N
+answered=N stored=N, then the same for a content piece's link (/r/<code>/<tag>):
+BENCH redirect_content tracked_rps=N ratio=R tracked_p99_ms=N answered=N stored=N with_content=N
 """
 
 import os
@@ -35,14 +36,19 @@ RateChange.objects.create(program=program, new_rate=Decimal("10"), changed_at=no
 OpenProduct.objects.create(program=program, product=product, opened_at=now)
 creator = Creator.objects.create(user=User.objects.create(username="c@example.com", email="c@example.com"),
                                  handle="bench", status="approved")
-print(Link.objects.create(creator=creator, product=product, created_at=now).code)
+link = Link.objects.create(creator=creator, product=product, created_at=now)
+from affiliates.models import Content
+content = Content.objects.create(creator=creator, url="https://example.com/v/1", title="Bench post", created_at=now)
+content.products.add(product)
+print(link.code, content.tag)
 """
 
 COUNT = "from tracking.models import Click; print(Click.objects.count())"
+WITH_CONTENT = "from tracking.models import Click; print(Click.objects.filter(content__isnull=False).count())"
 
 
-def stored_clicks(env) -> int:
-    return int(manage(env, "shell", "--no-imports", "-c", COUNT).strip().splitlines()[-1])
+def stored_clicks(env, query=COUNT) -> int:
+    return int(manage(env, "shell", "--no-imports", "-c", query).strip().splitlines()[-1])
 
 
 def settle(env, *, at_least: int = 0, seconds: int = 90) -> int:
@@ -62,7 +68,7 @@ def main() -> None:
     flush_redis()
     env = bench_env(DATABASE)
     manage(env, "migrate", "--noinput", "-v0")
-    code = manage(env, "shell", "--no-imports", "-c", SETUP).strip().splitlines()[-1]
+    code, tag = manage(env, "shell", "--no-imports", "-c", SETUP).strip().splitlines()[-1].split()
     base = f"http://127.0.0.1:{PORT}"
     gunicorn = [os.path.join(os.path.dirname(PY), "gunicorn"), "config.wsgi:application", "-w", "2",
                 "-b", f"127.0.0.1:{PORT}", "--worker-class", "sync", "--log-level", "warning"]
@@ -76,10 +82,17 @@ def main() -> None:
         bare = wrk(base, "/bench/bare", seconds=SECONDS, tail=0)
         tracked = wrk(base, f"/r/{code}", seconds=SECONDS, tail=TAIL)
         stored = settle(env, at_least=before + tracked["tracked"]) - before
+        content = wrk(base, f"/r/{code}/{tag}", seconds=SECONDS, tail=TAIL)
+        content_stored = settle(env, at_least=before + stored + content["tracked"]) - before - stored
+        with_content = stored_clicks(env, WITH_CONTENT)
     tracked_rps = tracked["tracked"] / (SECONDS - TAIL)
     line("redirect", tracked_rps=round(tracked_rps), bare_rps=round(bare["rps"]),
          ratio=round(tracked_rps / bare["rps"], 2), tracked_p99_ms=tracked["p99_ms"], bare_p99_ms=bare["p99_ms"],
          answered=tracked["tracked"], stored=stored, errors_5xx=tracked["errors"] + bare["errors"])
+    content_rps = content["tracked"] / (SECONDS - TAIL)
+    line("redirect_content", tracked_rps=round(content_rps), ratio=round(content_rps / bare["rps"], 2),
+         tracked_p99_ms=content["p99_ms"], answered=content["tracked"], stored=content_stored,
+         with_content=with_content, errors_5xx=content["errors"])
 
 
 if __name__ == "__main__":

@@ -56,12 +56,46 @@ class DayColumn(tables.DateTimeColumn):
         return value.astimezone(UTC).date() if value else None
 
 
+def _phone_class(own: str):
+    # django-tables2 calls attribute functions with the arguments they name, so no defaults here.
+    def css_class(bound_column, table):
+        return " ".join(filter(None, [own, table.phone_role(bound_column)])) or None
+    return css_class
+
+
 class BaseTable(tables.Table):
-    """The look every table in the seller centre and creator portal shares, and its CSV."""
+    """The look every table in the seller centre and creator portal shares, and its CSV.
+
+    On a phone each row becomes a card (static/css/site.css, `.table-stack`): `phone_title`
+    (a column name; by default the first column) is its title, `phone_key` the figure shown
+    right under it, and every other cell is labelled with its column's name, so nothing
+    scrolls sideways.
+    """
+
+    phone_title: str | None = None
+    phone_key: str | None = None
 
     class Meta:
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        attrs = {"class": "table table-sm table-hover align-middle table-stack"}
         template_name = "django_tables2/bootstrap5-responsive.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Computed when the cell renders, so a label a subclass sets after this still shows.
+        for bound in self.columns.iterall():
+            td = dict(bound.column.attrs.get("td", {}))
+            td["data-label"] = lambda bound_column: str(bound_column.verbose_name)
+            td["class"] = _phone_class(td.get("class", ""))
+            bound.column.attrs = {**bound.column.attrs, "td": td}
+
+    def phone_role(self, bound_column) -> str:
+        """On a phone: phone_title (else the first column, a check box aside) is the row's
+        title, phone_key its key figure."""
+        if bound_column.name == self.phone_key:
+            return "cell-key"
+        title = self.phone_title or next((column.name for column in self.columns  # the visible ones
+                                          if not isinstance(column.column, tables.CheckBoxColumn)), None)
+        return "cell-title" if bound_column.name == title else ""
 
     def as_csv(self, filename: str):
         """The table as the person sees it (all rows, not just this page), as CSV."""

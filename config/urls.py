@@ -27,6 +27,7 @@ urlpatterns = [
     path("seller/", include((AREAS["seller"], "seller"))),
     path("creator/", include((AREAS["creator"], "creator"))),
     path("r/<str:code>", redirect_view, name="redirect"),
+    path("r/<str:code>/<str:tag>", redirect_view, name="content_redirect"),
     path("welcome/", views.home_for_role, name="home_for_role"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

@@ -17,7 +17,8 @@ from .models import Commission
 COMMISSION_COLUMNS = [
     ("order_line_id", "bigint"), ("order_id", "bigint"), ("shop_id", "bigint"), ("creator_id", "bigint"),
     ("link_id", "bigint"), ("currency", "text"), ("base", "numeric"), ("refunded_base", "numeric"),
-    ("rate", "numeric"), ("rate_source", "text"), ("rate_reason", "text"), ("amount", "numeric"),
+    ("rate", "numeric"), ("rate_source", "text"), ("rate_reason", "text"), ("protected_until", "timestamptz"),
+    ("amount", "numeric"),
     ("clawed_back", "numeric"), ("status", "text"), ("hold_until", "timestamptz"), ("created_at", "timestamptz"),
     ("batch", "uuid"),
 ]

@@ -44,6 +44,9 @@ class Commission(models.Model):
     rate = models.DecimalField(max_digits=5, decimal_places=2)
     rate_source = models.CharField(max_length=10)
     rate_reason = models.CharField(max_length=200)
+    # Set when a rate cut was waiting for this creator's link: the rate is the protected
+    # one, and the cut reaches their later sales from this moment (affiliates.rates).
+    protected_until = models.DateTimeField(null=True, blank=True)
     # What the creator is owed now: round(base - refunded_base) x rate, once, half-up.
     amount = models.DecimalField(**MONEY)
     # Of an approved amount, what refunds took back again (as ledger debits).

@@ -31,7 +31,8 @@ def earnings_summary(*, creator: Creator) -> dict[str, dict[str, Decimal]]:
 
 
 def commissions_of(*, creator: Creator) -> QuerySet[Commission]:
-    return Commission.objects.filter(creator=creator).select_related("order", "order_line", "shop")
+    return Commission.objects.filter(creator=creator).select_related(
+        "order", "order_line", "shop", "order__conversion__code", "order__conversion__content")
 
 
 def payouts_of(*, creator: Creator) -> QuerySet[Payout]:
@@ -56,8 +57,8 @@ def affiliate_orders(*, shop: Shop):
     commission = (Commission.objects.filter(order=OuterRef("order")).values("order")
                   .annotate(total=Sum(F("amount") - F("clawed_back"))).values("total"))
     return (Conversion.objects.filter(order__shop=shop, outcome=Conversion.Outcome.ATTRIBUTED)
-            .select_related("order", "creator").annotate(commission=Subquery(commission))
-            .order_by("-created_at"))
+            .select_related("order", "creator", "code", "content").prefetch_related("order__commissions")
+            .annotate(commission=Subquery(commission)).order_by("-created_at"))
 
 
 def latest_affiliate_orders(*, shop: Shop, limit: int = 10):

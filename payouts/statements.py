@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Min, Sum
 
 from affiliates.models import Creator
+from affiliates.rates import Source
 from common.models import AuditEntry
 from common.money import money_cell, money_sum
 from shops.models import Shop
@@ -184,8 +185,11 @@ def seller_statement(*, shop: Shop, month: date) -> dict:
     return {
         "by_creator": list(made.values(handle=F("commission__creator__handle")).annotate(**sums)
                            .order_by("-commission")),
-        "by_product": list(made.values(title=F("commission__order_line__title")).annotate(**sums)
-                           .order_by("-commission")),
+        # A product's lines at different rates (a collaboration, its open rate) stay apart.
+        "by_product": [{**row, "source_label": Source.LABELS.get(row["rate_source"], row["rate_source"])}
+                       for row in made.values(title=F("commission__order_line__title"), rate=F("commission__rate"),
+                                              rate_source=F("commission__rate_source"))
+                       .annotate(**sums).order_by("-commission", "title")],
         "reductions": list(reductions),
         "totals": totals,
         "reduction_total": reduction_total,

@@ -20,10 +20,16 @@ from common.money import format_money
 from payouts.models import Commission, EarlyPayoutRequest, PayoutRun
 from payouts.months import next_month
 from payouts.selectors import balances
-from shops.models import Product, Shop, ShopDailyStats
+from shops.models import Order, Product, Shop, ShopDailyStats
 from tracking.models import Click, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
 from tracking.periods import Period
-from tracking.selectors import active_creators, conversion_rate, creator_ranking, stats_grouped
+from tracking.selectors import (
+    active_creators,
+    conversion_rate,
+    creator_ranking,
+    orders_by_channel,
+    stats_grouped,
+)
 
 ZERO = Decimal("0")
 
@@ -112,7 +118,7 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
                f"{share} % of GMV" if share is not None else ""),
         Figure("Orders", f"{now['orders']:,}", _change(now["orders"], before["orders"])),
         Figure("Affiliate orders", f"{now['affiliate_orders']:,}",
-               _change(now["affiliate_orders"], before["affiliate_orders"])),
+               _change(now["affiliate_orders"], before["affiliate_orders"]), _by_channel(Q(order__shop=shop), period)),
         Figure("Clicks", f"{now['affiliate_clicks']:,}", _change(now["affiliate_clicks"], before["affiliate_clicks"]),
                f"{now['affiliate_unique_clicks']:,} unique"),
         Figure("Conversion", f"{conversion} %" if conversion is not None else "—",
@@ -150,6 +156,12 @@ def seller_top_products(*, shop: Shop, period: Period, limit: int = 5) -> list[d
 # --------------------------------------------------------------------------------------
 
 
+def _by_channel(scope: Q, period: Period) -> str:
+    """"9 by link · 3 by code": how the period's attributed orders were credited."""
+    channels = orders_by_channel(scope=scope, period=period)
+    return f"{channels['link']['orders']:,} by link · {channels['code']['orders']:,} by code"
+
+
 def creator_dashboard(*, creator: Creator, period: Period) -> dict:
     now, before = _link_sums(Q(creator=creator), period), _link_sums(Q(creator=creator), period.previous())
     conversion = conversion_rate(now["orders"], now["unique"])
@@ -163,7 +175,8 @@ def creator_dashboard(*, creator: Creator, period: Period) -> dict:
 
     figures = [
         Figure("Clicks", f"{now['clicks']:,}", _change(now["clicks"], before["clicks"]), f"{now['unique']:,} unique"),
-        Figure("Orders", f"{now['orders']:,}", _change(now["orders"], before["orders"])),
+        Figure("Orders", f"{now['orders']:,}", _change(now["orders"], before["orders"]),
+               _by_channel(Q(creator=creator), period)),
         Figure("Conversion", f"{conversion} %" if conversion is not None else "—",
                _change(conversion, conversion_rate(before["orders"], before["unique"]))),
         Figure("Earnings pending", money_by("pending"), None, "in the hold period"),
@@ -231,14 +244,17 @@ def review_queues(*, user) -> list[tuple[str, str, int]]:
         ("affiliates.view_creator", "Creators waiting for approval",
          reverse("admin:affiliates_creator_changelist") + "?status__exact=pending",
          lambda: Creator.objects.filter(status=Creator.Status.PENDING).count()),
+        ("shops.view_order", "Orders held for fraud review",
+         reverse("admin:shops_order_changelist") + "?under_review__exact=1",
+         lambda: Order.objects.filter(under_review=True).count()),
         ("tracking.view_click", "Flagged clicks, last 7 days (bots, prefetch, bursts)",
          reverse("admin:tracking_click_changelist") + "?flagged=yes",
          lambda: Click.objects.filter(Q(is_bot=True) | Q(is_prefetch=True) | Q(is_burst=True),
                                       at__gte=week_ago).count()),
-        ("payouts.view_earlypayoutrequest", "Early payout requests",
+        ("payouts.change_earlypayoutrequest", "Early payout requests",
          reverse("admin:payouts_earlypayoutrequest_changelist") + "?status__exact=requested",
          lambda: EarlyPayoutRequest.objects.filter(status=EarlyPayoutRequest.Status.REQUESTED).count()),
-        ("payouts.view_payoutrun", "Payout runs to review or pay", reverse("admin:payouts_payoutrun_changelist"),
+        ("payouts.change_payoutrun", "Payout runs to review or pay", reverse("admin:payouts_payoutrun_changelist"),
          lambda: PayoutRun.objects.filter(status__in=[PayoutRun.Status.READY, PayoutRun.Status.APPROVED]).count()),
     ]
     return [(label, url, count()) for perm, label, url, count in queues if user.has_perm(perm)]

@@ -21,7 +21,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from affiliates import services as aff
-from affiliates.models import AffiliateProgram, Creator, SampleRequest
+from affiliates.models import AffiliateProgram, Creator, CreatorCode, SampleRequest
 from payouts import selectors as pay_selectors
 from payouts import services as pay
 from payouts.models import Commission, PayoutRun
@@ -330,6 +330,63 @@ def _seed_tracking() -> None:
     track_services.creators_performance_refresh()
 
 
+def _seed_codes_and_content() -> None:
+    """Creator codes (Mika's MIKA10 gives 10 % off at Tokyo Tea House, at most ¥1,000; Leo's
+    LEO5OFF $5 at North Knits), a post of Mika's with its own links, and orders through
+    both, attributed as a real checkout is."""
+    if CreatorCode.objects.exists():
+        return
+    rng = random.Random(11)  # noqa: S311 - demo data, not security
+    now = timezone.now()
+    terms = {"mikamakes": ("tokyo-tea", "MIKA10", CreatorCode.Discount.PERCENT, Decimal("10"), Decimal("1000")),
+             "leolifts": ("north-knits", "LEO5OFF", CreatorCode.Discount.FIXED, Decimal("5"), None)}
+    codes = {}
+    for handle, (slug, text, kind, value, cap) in terms.items():
+        creator = Creator.objects.get(handle=handle)
+        code = aff.code_create(creator=creator, program=AffiliateProgram.objects.get(shop__slug=slug), code=text)
+        seller = code.program.shop.memberships.first().user
+        codes[handle] = aff.code_update(code=code, by=seller, discount_kind=kind, discount_value=value,
+                                        discount_cap=cap, starts_on=None, ends_on=None, usage_limit=500,
+                                        is_active=True)
+    mika = Creator.objects.get(handle="mikamakes")
+    teas = [link.product for link in Link.objects.filter(creator=mika, product__shop__slug="tokyo-tea")
+            .select_related("product__shop").order_by("product_id")[:2]]
+    content = track_services.content_register(creator=mika, url="https://www.tiktok.com/@mikamakes/video/7301",
+                                              title="Matcha morning routine", products=teas)
+    for product in teas:
+        link = Link.objects.get(creator=mika, product=product)
+        batch = [ClickData(id=f"{rng.getrandbits(128):032x}", link_id=link.pk,
+                           at=(now - timedelta(days=day, seconds=rng.randint(0, 80_000))).timestamp(),
+                           visitor_id=f"{rng.getrandbits(128):032x}", ip_hash=f"{rng.getrandbits(64):016x}",
+                           user_agent="Mozilla/5.0 (iPhone) Mobile Safari", referrer="https://www.tiktok.com/",
+                           is_bot=False, is_prefetch=False, content_id=content.pk)
+                 for day in range(20, -1, -1) for _ in range(rng.randint(2, 9))]
+        clicks_store(batch)
+        for click in rng.sample(list(Click.objects.filter(content=content, link=link)), k=4):
+            _demo_order(product, rng, placed=min(click.at + timedelta(minutes=rng.randint(2, 300)), now),
+                        cookie=[CookieClick(click_id=click.pk.hex, link_id=link.pk, at=int(click.at.timestamp()))])
+    for code in codes.values():
+        products = list(Product.objects.filter(shop=code.program.shop, status=Product.Status.LIVE).order_by("pk")[:3])
+        for day in rng.sample(range(1, 25), k=5):
+            _demo_order(rng.choice(products), rng, placed=now - timedelta(days=day, hours=rng.randint(0, 20)),
+                        code=code.code)
+    track_services.creators_performance_refresh()
+
+
+def _demo_order(product, rng, *, placed, cookie=(), code="") -> None:
+    order = shop_services.order_place(
+        shop=product.shop, items={product.pk: rng.randint(1, 2)}, code=code,
+        buyer=shop_services.BuyerDetails(email=f"buyer{rng.getrandbits(24):06x}@example.net", name="Demo Buyer",
+                                         address_line1="1 Main St", city="Springfield", postal_code="12345",
+                                         country="US"),
+        checkout_key=f"demo-{rng.getrandbits(64):016x}")
+    Order.objects.filter(pk=order.pk).update(placed_at=placed)
+    order.refresh_from_db()
+    shop_services.order_pay(order=order, card_number=TEST_CARD)
+    Order.objects.filter(pk=order.pk).update(paid_at=placed)
+    track_services.order_attribute(order=order, cookie_clicks=list(cookie))
+
+
 def _seed_payouts(staff) -> None:
     """Commissions as the tasks leave them: last month's approved ones paid in a run that
     finance approved and paid, this month's approved or still in hold, one early payout
@@ -387,6 +444,8 @@ def seed() -> list[DemoLogin]:
         _seed_affiliates(staff, creators)
     with transaction.atomic():
         _seed_tracking()
+    with transaction.atomic():
+        _seed_codes_and_content()
     with transaction.atomic():
         _seed_payouts(staff)
     return logins

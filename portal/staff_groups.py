@@ -1,8 +1,9 @@
 """Staff groups with least privilege. Superusers keep everything.
 
-support: shops, products, creators, orders and the review queues; no money actions.
+support: shops, products, creators, orders and the review queues; payout runs, payouts,
+commissions and the ledger read-only (to answer "where is my money?"); no money actions.
 finance: commissions, the ledger (adjustments), payout runs, payouts, early payouts.
-Created by the migration portal/0001 (and by tests after a database flush).
+Created by the migration portal/0001, reset by 0002 (and by tests after a database flush).
 """
 
 from django.contrib.auth.management import create_permissions
@@ -10,8 +11,10 @@ from django.contrib.auth.management import create_permissions
 SUPPORT = {
     "shops": {"shop": "vc", "product": "vc", "productimage": "v", "category": "vac", "order": "vc"},
     "affiliates": {"creator": "vc", "affiliateprogram": "v", "collaboration": "vc", "invitation": "v",
-                   "application": "v", "samplerequest": "v", "showcaseitem": "v"},
+                   "application": "v", "samplerequest": "v", "showcaseitem": "v", "creatorcode": "vc",
+                   "content": "v"},
     "tracking": {"link": "v", "click": "v", "conversion": "v", "dailylinkstats": "v"},
+    "payouts": {"payoutrun": "v", "payout": "v", "commission": "v", "ledgerentry": "v", "earlypayoutrequest": "v"},
 }
 FINANCE = {
     "payouts": {"commission": "vc", "ledgerentry": "va", "payoutrun": "vac", "payout": "vc",

@@ -1,15 +1,20 @@
-"""The buyer's cart, kept in the session as {product id: quantity}."""
+"""The buyer's cart, kept in the session as {product id: quantity}, with the code the
+buyer entered for each shop ({shop id: code})."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+
 from common.money import format_money, money_round
 
+from .codes import CodeOffer, code_book
 from .models import Product, Shop
 from .pricing import Quote, quote
 from .selectors import products_live
 
 SESSION_KEY = "cart"
+CODES_KEY = "cart_codes"
 MAX_QUANTITY = 99
 
 
@@ -37,6 +42,8 @@ class CartGroup:
 
     shop: Shop
     lines: list[CartLine]
+    code: str = ""  # the code the buyer entered for this shop, if it still gives something
+    offer: CodeOffer | None = None
 
     @property
     def subtotal_display(self) -> str:
@@ -46,7 +53,7 @@ class CartGroup:
     @property
     def quote(self) -> Quote:
         """What checkout will charge, priced exactly as the order will be."""
-        return quote(shop=self.shop, items=[(line.product, line.quantity) for line in self.lines])
+        return quote(shop=self.shop, items=[(line.product, line.quantity) for line in self.lines], offer=self.offer)
 
 
 class Cart:
@@ -54,9 +61,23 @@ class Cart:
         self.session = session
         raw = session.get(SESSION_KEY) or {}
         self.items: dict[int, int] = {int(k): int(v) for k, v in raw.items()}
+        self.codes: dict[str, str] = dict(session.get(CODES_KEY) or {})
+        self.code_problems: list[str] = []  # codes dropped since they were entered, and why
 
     def _save(self) -> None:
         self.session[SESSION_KEY] = {str(k): v for k, v in self.items.items()}
+        self.session[CODES_KEY] = self.codes
+
+    def apply_code(self, shop: Shop, text: str) -> CodeOffer:
+        """Check the code at this shop and keep it for checkout; ValidationError if it gives nothing."""
+        offer = code_book().offer(shop_id=shop.pk, text=text)
+        self.codes[str(shop.pk)] = offer.code
+        self._save()
+        return offer
+
+    def remove_code(self, shop: Shop) -> None:
+        self.codes.pop(str(shop.pk), None)
+        self._save()
 
     def __len__(self) -> int:
         return sum(self.items.values())
@@ -87,6 +108,14 @@ class Cart:
             product = products[pk]
             group = groups.setdefault(product.shop_id, CartGroup(shop=product.shop, lines=[]))
             group.lines.append(CartLine(product=product, quantity=quantity))
+        for group in groups.values():
+            code = self.codes.get(str(group.shop.pk))
+            if code:
+                try:
+                    group.offer, group.code = code_book().offer(shop_id=group.shop.pk, text=code), code
+                except ValidationError as exc:  # it ended, was switched off or used up since
+                    self.code_problems += exc.messages
+                    self.remove_code(group.shop)
         return list(groups.values())
 
     def items_of_shop(self, shop: Shop) -> dict[int, int]:

@@ -13,6 +13,7 @@ public_urls = [
     path("cart/add/<int:pk>/", public.cart_add, name="cart_add"),
     path("cart/update/<int:pk>/", public.cart_update, name="cart_update"),
     path("checkout/<slug:slug>/", public.CheckoutView.as_view(), name="checkout"),
+    path("cart/code/<slug:slug>/", public.cart_code, name="cart_code"),
     path("orders/<str:token>/", public.order_confirmation, name="order_confirmation"),
 ]
 

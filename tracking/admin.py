@@ -50,9 +50,9 @@ class ClickAdmin(ReadOnlyAdmin):
 
 @admin.register(Conversion)
 class ConversionAdmin(ReadOnlyAdmin):
-    list_display = ["order", "outcome", "creator", "link", "click_at", "created_at"]
-    list_filter = ["outcome"]
-    list_select_related = ["order", "creator", "link__creator", "link__product"]
+    list_display = ["order", "outcome", "via", "creator", "link", "code", "content", "click_at", "created_at"]
+    list_filter = ["outcome", "via"]
+    list_select_related = ["order", "creator", "link__creator", "link__product", "code", "content"]
     search_fields = ["order__number", "creator__handle", "link__code"]
     date_hierarchy = "created_at"
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.urls import reverse
 
-from affiliates.models import Creator
+from affiliates.models import Content, Creator, CreatorCode
 from shops.models import Order, Product, Shop
 
 _CODE_ALPHABET = string.ascii_letters + string.digits
@@ -51,6 +51,9 @@ class Click(models.Model):
     is_prefetch = models.BooleanField(default=False, help_text="Prefetch or not a navigation: no cookie was set.")
     is_duplicate = models.BooleanField(default=False, help_text="Same visitor and link within 30 minutes.")
     is_burst = models.BooleanField(default=False, help_text="Too many clicks per minute from one IP.")
+    # The content piece whose link was followed (/r/<code>/<tag>), checked when stored.
+    content = models.ForeignKey(Content, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False,
+                                related_name="+")
 
     class Meta:
         ordering = ["-at"]
@@ -80,6 +83,10 @@ class Conversion(models.Model):
         SELF_REFERRAL = "self_referral", "The buyer is the creator"
         NOT_ELIGIBLE = "not_eligible", "The link attributed nothing (ended, suspended or not allowed)"
 
+    class Via(models.TextChoices):
+        LINK = "link", "Link click"
+        CODE = "code", "Creator code"
+
     order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="conversion")
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     link = models.ForeignKey(Link, on_delete=models.PROTECT, null=True, blank=True, related_name="conversions")
@@ -88,6 +95,12 @@ class Conversion(models.Model):
     creator = models.ForeignKey(Creator, on_delete=models.PROTECT, null=True, blank=True, related_name="conversions")
     click_at = models.DateTimeField(null=True, blank=True)
     link_created_at = models.DateTimeField(null=True, blank=True)
+    # How the credit came: a link click (of a content piece, if its link had the tag), or
+    # the creator's code the buyer entered (which wins over any click). `note` says why.
+    via = models.CharField(max_length=4, choices=Via.choices, default=Via.LINK, db_default=Via.LINK)
+    code = models.ForeignKey(CreatorCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversions")
+    content = models.ForeignKey(Content, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversions")
+    note = models.CharField(max_length=200, blank=True, default="", db_default="")
     created_at = models.DateTimeField()
 
     class Meta:
@@ -197,3 +210,22 @@ class CreatorPerformance(models.Model):
 
     def __str__(self):
         return f"{self.creator_id}: {self.orders} orders, {self.gmv} {self.currency}"
+
+
+class ContentDaily(_Counters):
+    """DailyLinkStats of the clicks through content links, and of the orders and commission
+    they brought, per content piece, shop and day: "which video sold"."""
+
+    content = models.ForeignKey(Content, on_delete=models.CASCADE, related_name="+")
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content", "shop", "day"], name="one_content_row_per_day")]
+        indexes = [models.Index(fields=["shop", "day"], name="content_daily_shop_day"),
+                   models.Index(fields=["creator", "day"], name="content_daily_creator_day")]
+        verbose_name_plural = "content daily stats"
+
+    def __str__(self):
+        return f"{self.content_id} {self.shop_id} {self.day}"

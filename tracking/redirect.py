@@ -20,6 +20,8 @@ from django.core import signing
 from django.http import Http404, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from affiliates.models import content_id_from_tag
+
 from . import clicks
 from .models import Link
 
@@ -129,10 +131,12 @@ class Redirect:
     stored_in: str
 
 
-def track(code: str, *, cookies: dict[str, str], meta: dict) -> Redirect | None:
+def track(code: str, *, cookies: dict[str, str], meta: dict, tag: str = "") -> Redirect | None:
     """Record a click on `code` and say where to send the browser; None for an unknown code.
 
-    `meta` holds WSGI/CGI-style keys (REMOTE_ADDR, HTTP_USER_AGENT, ...).
+    `meta` holds WSGI/CGI-style keys (REMOTE_ADDR, HTTP_USER_AGENT, ...). `tag` is a
+    content piece's tag (/r/<code>/<tag>): its id in base 36, so it costs no lookup here;
+    whether it is the link's creator's content is checked when the click is stored.
     """
     resolved = resolve(code)
     if resolved is None:
@@ -152,7 +156,7 @@ def track(code: str, *, cookies: dict[str, str], meta: dict) -> Redirect | None:
     click = clicks.ClickData(
         id=uuid.uuid4().hex, link_id=link_id, at=now, visitor_id=visitor, ip_hash=clicks.ip_hash(remote),
         user_agent=user_agent[:300], referrer=meta.get("HTTP_REFERER", "")[:500], is_bot=clicks.is_bot(user_agent),
-        is_prefetch=prefetch,
+        is_prefetch=prefetch, content_id=content_id_from_tag(tag) if tag else None,
     )
     stored_in = clicks.click_record(click)
     set_cookies = []
@@ -182,7 +186,7 @@ class TrackingDispatcher:
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path.startswith("/r/") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            code = path[3:].rstrip("/")
+            code, _, tag = path[3:].rstrip("/").partition("/")
             cookies = {}
             if environ.get("HTTP_COOKIE"):
                 parsed = SimpleCookie()
@@ -191,7 +195,7 @@ class TrackingDispatcher:
                 except Exception:  # noqa: BLE001 - a broken cookie header is the visitor's problem, not ours
                     parsed = SimpleCookie()
                 cookies = {key: morsel.value for key, morsel in parsed.items()}
-            result = track(code, cookies=cookies, meta=environ)
+            result = track(code, cookies=cookies, meta=environ, tag=tag)
             if result is not None:
                 headers = [("Location", result.location), *_FIXED_HEADERS]
                 if settings.SECURE_HSTS_SECONDS:
@@ -203,9 +207,9 @@ class TrackingDispatcher:
 
 
 @csrf_exempt
-def redirect_view(request, code):
+def redirect_view(request, code, tag=""):
     """The same redirect through Django's URLs (test client, runserver without the dispatcher)."""
-    result = track(code, cookies=request.COOKIES, meta=request.META)
+    result = track(code, cookies=request.COOKIES, meta=request.META, tag=tag)
     if result is None:
         raise Http404("Unknown link")
     response = HttpResponse(status=302)

@@ -1,4 +1,6 @@
-"""Incremental upkeep of DailyLinkStats: one upsert per (day, link), set-based.
+"""Incremental upkeep of DailyLinkStats: one upsert per (day, link), set-based, and of
+its sums per shop, per product and, for increments that came through a content piece's
+link, per content piece.
 
 Every writer (the click batch, attribution, commissions) adds its increments here, so
 the rollups stay the only place dashboards read from.
@@ -12,7 +14,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from .models import DailyLinkStats, Link, ProductAffiliateDaily, ShopAffiliateDaily
+from .models import ContentDaily, DailyLinkStats, Link, ProductAffiliateDaily, ShopAffiliateDaily
 
 COUNTERS = ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission")
 
@@ -22,15 +24,20 @@ class Increment:
     day: date
     link_id: int
     values: dict = field(default_factory=dict)
+    content_id: int | None = None  # the content piece whose link it came through
 
 
 def rollup_add(increments: Iterable[Increment]) -> int:
     """Add the increments to their (day, link) rows, creating rows as needed. Returns rows touched."""
     merged: dict[tuple[date, int], dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    through_content: dict[tuple[date, int, int], dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for increment in increments:
-        row = merged[(increment.day, increment.link_id)]
-        for name, value in increment.values.items():
-            row[name] += value
+        rows = [merged[(increment.day, increment.link_id)]]
+        if increment.content_id is not None:
+            rows.append(through_content[(increment.day, increment.link_id, increment.content_id)])
+        for row in rows:
+            for name, value in increment.values.items():
+                row[name] += value
     if not merged:
         return 0
     links = {
@@ -61,6 +68,16 @@ def rollup_add(increments: Iterable[Increment]) -> int:
                            [(day, shop, *_typed(v)) for (day, shop), v in sorted(by_shop.items())])
         cursor.executemany(_upsert(ProductAffiliateDaily, ("day", "shop_id", "product_id"), "(product_id, day)"),
                            [(day, shop, product, *_typed(v)) for (day, shop, product), v in sorted(by_product.items())])
+        if through_content:
+            by_content: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+            for (day, link_id, content_id), values in through_content.items():
+                link = links[link_id]
+                row = by_content[(day, content_id, link["product__shop_id"], link["creator_id"])]
+                for name in COUNTERS:
+                    row[name] += values[name]
+            cursor.executemany(_upsert(ContentDaily, ("day", "content_id", "shop_id", "creator_id"),
+                                       "(content_id, shop_id, day)"),
+                               [(*key, *_typed(v)) for key, v in sorted(by_content.items())])
     return len(params)
 
 

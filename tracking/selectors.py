@@ -1,5 +1,7 @@
-"""Reads of the tracking app. Every figure comes from DailyLinkStats, never raw clicks."""
+"""Reads of the tracking app. Every figure comes from the rollups (DailyLinkStats and its
+sums), never raw clicks; what a creator code brought comes from the conversions."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db.models import (
@@ -17,11 +19,12 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
-from affiliates.models import Creator
+from affiliates.models import Content, Creator
 from affiliates.selectors import creators_for_sellers
 
-from .models import CreatorPerformance, DailyLinkStats, Link
+from .models import ContentDaily, Conversion, CreatorPerformance, DailyLinkStats, Link
 from .periods import Period
 
 SUMS = {name: Sum(name) for name in
@@ -47,7 +50,7 @@ def creator_ranking(*, shop, period: Period, limit: int = 5) -> tuple[list[dict]
     sums the ranking shows are taken: each one is work per rollup row."""
     rows = list(DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
                 .values("creator_id").annotate(clicks=Sum("clicks"), orders=Sum("orders"), gmv=Sum("gmv"),
-                                               active=Window(Count("*")))
+                                               commission=Sum("commission"), active=Window(Count("*")))
                 .order_by("-gmv", "-clicks", "creator_id")[:limit])
     handles = dict(Creator.objects.filter(pk__in=[row["creator_id"] for row in rows]).values_list("pk", "handle"))
     for row in rows:
@@ -62,6 +65,28 @@ def active_creators(*, shop, period: Period) -> int:
 
 def links_of_creator(*, creator) -> QuerySet[Link]:
     return Link.objects.filter(creator=creator).select_related("product__shop")
+
+
+def link_days(*, link: Link, period: Period) -> dict:
+    """One link over the period: its sums, and per day its clicks, orders and earnings
+    (a value for every day, zero where nothing happened), for its chart."""
+    rows = {row["day"]: row for row in DailyLinkStats.objects.filter(link=link, day__range=(period.start, period.end))
+            .values("day", "clicks", "unique_clicks", "orders", "gmv", "commission")}
+    days = [period.start + timedelta(days=n) for n in range(period.days)]
+    totals = {name: sum((row[name] for row in rows.values()), Decimal(0) if name in ("gmv", "commission") else 0)
+              for name in ("clicks", "unique_clicks", "orders", "gmv", "commission")}
+    return {
+        "totals": totals,
+        "chart": {"labels": [day.isoformat() for day in days],
+                  **{name: [float(rows[day][name]) if day in rows else 0.0 for day in days]
+                     for name in ("clicks", "orders")},
+                  "earnings": [float(rows[day]["commission"]) if day in rows else 0.0 for day in days]},
+    }
+
+
+def link_of(*, creator, product) -> Link | None:
+    """The creator's link for the product, if they have made one."""
+    return Link.objects.filter(creator=creator, product=product).first()
 
 
 def conversion_rate(orders: int | None, unique_clicks: int | None) -> float | None:
@@ -80,3 +105,111 @@ def creator_directory(*, shop) -> QuerySet[Creator]:
         gmv_90d=Coalesce(Subquery(gmv, output_field=DecimalField(max_digits=14, decimal_places=2)), Decimal(0)),
         gmv_currency=Value(shop.currency, output_field=CharField()),
     )
+
+
+
+PROTECTED_LISTED = 100
+
+
+def protected_link_holders(*, cuts) -> dict[int, tuple[int, list[Link]]]:
+    """For each pending rate cut (by id): how many links made before it keep the old rate
+    until the cut reaches them, and the first PROTECTED_LISTED of them. For a product's
+    cut those are the product's links; for a cut of the program default, the links of all
+    the shop's products (a product with its own open rate keeps that rate anyway). Two
+    queries a cut; a program has few pending cuts."""
+    result = {}
+    for cut in cuts:
+        links = Link.objects.filter(product__shop_id=cut.program.shop_id, created_at__lt=cut.changed_at)
+        if cut.product_id is not None:
+            links = links.filter(product_id=cut.product_id)
+        result[cut.pk] = (links.count(),
+                          list(links.select_related("creator", "product").order_by("created_at")[:PROTECTED_LISTED]))
+    return result
+
+
+# --------------------------------------------------------------------------------------
+# Content pieces and creator codes
+# --------------------------------------------------------------------------------------
+
+
+def content_figures(*, scope: Q, period: Period) -> dict[tuple[int, int], dict]:
+    """Clicks, orders, GMV and commission through content links in the period, per
+    (content piece, shop): from ContentDaily, one grouped query."""
+    rows = (ContentDaily.objects.filter(scope, day__range=(period.start, period.end))
+            .values("content_id", "shop_id").annotate(**SUMS))
+    return {(row["content_id"], row["shop_id"]): row for row in rows}
+
+
+def content_report(*, scope: Q, period: Period) -> list[dict]:
+    """Per content piece and shop, its sums for the period, most GMV first, with the piece's
+    title, address, platform, creator and the shop's currency: the seller's "which video sold"."""
+    return list(ContentDaily.objects.filter(scope, day__range=(period.start, period.end))
+                .values("content_id", "shop_id", title=F("content__title"), url=F("content__url"),
+                        platform=F("content__platform"), creator_handle=F("creator__handle"),
+                        currency=F("shop__currency"), shop_name=F("shop__name"))
+                .annotate(**SUMS).order_by("-gmv", "-clicks", "content_id"))
+
+
+def content_days(*, content, period: Period) -> dict:
+    """One content piece over the period, per shop currency: sums, and per day its clicks,
+    orders and commission (every day, zero where nothing happened), for its chart."""
+    rows = list(ContentDaily.objects.filter(content=content, day__range=(period.start, period.end))
+                .values("day", "shop__currency").annotate(**SUMS))
+    days = [period.start + timedelta(days=n) for n in range(period.days)]
+    per_day = {}
+    for row in rows:
+        for name in ("clicks", "orders", "commission"):
+            per_day.setdefault((name, row["day"]), 0)
+            per_day[(name, row["day"])] += float(row[name] or 0)
+    totals: dict[str, dict] = {}
+    for row in rows:
+        sums = totals.setdefault(row["shop__currency"], dict.fromkeys(SUMS, 0))
+        for name in SUMS:
+            sums[name] += row[name] or 0
+    return {
+        "totals": totals,
+        "chart": {"labels": [day.isoformat() for day in days],
+                  "clicks": [per_day.get(("clicks", day), 0.0) for day in days],
+                  "orders": [per_day.get(("orders", day), 0.0) for day in days],
+                  "earnings": [per_day.get(("commission", day), 0.0) for day in days]},
+    }
+
+
+def contents_of_creator(*, creator) -> QuerySet[Content]:
+    return Content.objects.filter(creator=creator).prefetch_related("products__shop")
+
+
+def content_links(*, content) -> list[tuple]:
+    """(product, the piece's link path for it, or None where the creator has no link for
+    the product) for each product the piece features: /r/<link code>/<the piece's tag>."""
+    links = {link.product_id: link for link in Link.objects.filter(creator=content.creator_id,
+                                                                   product__in=content.products.all())}
+    products = sorted(content.products.all(), key=lambda product: (product.title, product.pk))
+    return [(product, reverse("content_redirect", kwargs={"code": links[product.pk].code, "tag": content.tag})
+             if product.pk in links else None) for product in products]
+
+
+def code_figures(*, codes) -> dict[int, dict]:
+    """Per creator code: the orders it brought (attributed through it), their GMV (what
+    buyers paid for the items, after discounts) and the commission on them now."""
+    attributed = Conversion.objects.filter(code__in=codes, via=Conversion.Via.CODE,
+                                           outcome=Conversion.Outcome.ATTRIBUTED)
+    gmv = {row["code_id"]: row for row in attributed.values("code_id").annotate(
+        orders=Count("order", distinct=True), gmv=Sum("order__lines__net_amount"))}
+    commission = dict(attributed.values("code_id").annotate(
+        total=Sum(F("order__commissions__amount") - F("order__commissions__clawed_back")))
+        .values_list("code_id", "total"))
+    return {code.pk: {"orders": gmv.get(code.pk, {}).get("orders", 0),
+                      "gmv": gmv.get(code.pk, {}).get("gmv") or Decimal(0),
+                      "commission": commission.get(code.pk) or Decimal(0)} for code in codes}
+
+
+def orders_by_channel(*, scope: Q, period: Period) -> dict[str, dict]:
+    """Attributed orders placed in the period, by how they were credited ("link", "code"):
+    how many, and their GMV. From the conversions (a handful per day per shop)."""
+    rows = (Conversion.objects.filter(scope, outcome=Conversion.Outcome.ATTRIBUTED,
+                                      order__placed_at__date__range=(period.start, period.end))
+            .values("via").annotate(orders=Count("order", distinct=True), gmv=Sum("order__lines__net_amount")))
+    found = {row["via"]: row for row in rows}
+    return {via: {"orders": found.get(via, {}).get("orders", 0), "gmv": found.get(via, {}).get("gmv") or Decimal(0)}
+            for via in (Conversion.Via.LINK, Conversion.Via.CODE)}

@@ -17,7 +17,10 @@ class StatsTable(BaseTable):
     orders = tables.Column()
     conversion = tables.Column(empty_values=(), verbose_name="Conversion %", order_by=("orders",))
     gmv = MoneyColumn(verbose_name="GMV")
+    commission = MoneyColumn(verbose_name="Commission")
     currency = CurrencyColumn()
+
+    phone_key = "gmv"
 
     def render_conversion(self, record):
         rate = conversion_rate(record["orders"], record["unique_clicks"])
@@ -46,14 +49,48 @@ class CreatorStatsTable(StatsTable):
         return f"@{value}"
 
 
+class ContentStatsTable(StatsTable):
+    """Per content piece (and shop): which post sold."""
+
+    title = tables.Column(verbose_name="Content")
+    creator_handle = tables.Column(verbose_name="Creator")
+    platform = tables.Column(verbose_name="Where")
+
+    phone_title = "title"
+
+    class Meta(BaseTable.Meta):
+        sequence = ("title", "creator_handle", "platform", "...")
+        order_by = "-gmv"
+
+    def render_title(self, record, value):
+        return format_html('<a href="{}" rel="nofollow noopener" target="_blank">{}</a>', record["url"], value)
+
+    def value_title(self, record, value):
+        return f"{value} ({record['url']})"
+
+    def render_creator_handle(self, value):
+        return f"@{value}"
+
+
 class LinkStatsTable(StatsTable):
+    """A creator's links: what each earned them is the key figure."""
+
     product_title = tables.Column(verbose_name="Product")
     shop_name = tables.Column(verbose_name="Shop")
     code = tables.Column(verbose_name="Link")
+    commission = MoneyColumn(verbose_name="Earned")
+
+    phone_key = "commission"
 
     class Meta(BaseTable.Meta):
         sequence = ("product_title", "shop_name", "code", "...")
-        order_by = "-gmv"
+        order_by = "-commission"
+
+    def render_product_title(self, record, value):
+        return format_html('<a href="{}">{}</a>', reverse("creator:link_detail", args=[record["code"]]), value)
+
+    def value_product_title(self, value):
+        return value
 
     def render_code(self, value):
         return f"/r/{value}"
@@ -70,6 +107,8 @@ class CreatorTable(BaseTable):
     orders_90d = tables.Column(verbose_name="Orders 90 d")
     gmv_90d = MoneyColumn(verbose_name="GMV 90 d", currency="gmv_currency")
     fulfilment = tables.Column(empty_values=(), verbose_name="Samples done %", order_by=("-samples_fulfilled",))
+
+    phone_key = "followers"
 
     def __init__(self, *args, currency: str, **kwargs):
         super().__init__(*args, **kwargs)

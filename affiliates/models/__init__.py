@@ -8,6 +8,7 @@ from .collaborations import (
     InvitationProduct,
     SampleRequest,
 )
+from .content import Content, CreatorCode, content_id_from_tag, normalize_code
 from .creators import Creator, ShowcaseItem
 from .programs import MAX_RATE, MIN_RATE, RATE, RATE_CUT_NOTICE, AffiliateProgram, OpenProduct, RateChange
 
@@ -16,7 +17,9 @@ __all__ = [
     "Application",
     "Collaboration",
     "CollaborationProduct",
+    "Content",
     "Creator",
+    "CreatorCode",
     "Invitation",
     "InvitationProduct",
     "MAX_RATE",
@@ -27,4 +30,6 @@ __all__ = [
     "RateChange",
     "SampleRequest",
     "ShowcaseItem",
+    "content_id_from_tag",
+    "normalize_code",
 ]

@@ -174,7 +174,10 @@ class SampleRequest(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED, db_index=True)
     decline_reason = models.CharField(max_length=500, blank=True)
     tracking_number = models.CharField(max_length=64, blank=True)
-    content_url = models.URLField(blank=True)
+    content_url = models.URLField(max_length=500, blank=True)
+    # The registered content that fulfilled it (a content piece featuring the product).
+    content = models.ForeignKey("affiliates.Content", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="samples")
     requested_at = models.DateTimeField()
     answer_by = models.DateTimeField(db_index=True)
     shipped_at = models.DateTimeField(null=True, blank=True)

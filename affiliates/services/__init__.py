@@ -6,6 +6,7 @@ accepted, shipped...) are its audit entries, which the inbox and the seller's pa
 """
 
 from .applications import application_approve, application_decline, application_submit, application_withdraw
+from .codes import CreatorCodeBook, code_create, code_update
 from .collaborations import (
     collaboration_end,
     invitation_accept,
@@ -14,6 +15,7 @@ from .collaborations import (
     invitation_withdraw,
     invitations_expire,
 )
+from .content import content_add_product, content_register
 from .creators import (
     creator_approve,
     creator_register,
@@ -43,6 +45,7 @@ from .showcase import showcase_add, showcase_move, showcase_remove
 
 __all__ = [
     "application_approve", "application_decline", "application_submit", "application_withdraw",
+    "CreatorCodeBook", "code_create", "code_update", "content_add_product", "content_register",
     "collaboration_end", "creator_approve", "creator_register", "creator_reinstate", "creator_reject",
     "creator_set_status", "creator_suspend", "creator_update", "invitation_accept", "invitation_decline",
     "invitation_send", "invitation_withdraw", "invitations_expire", "open_products_set", "program_join",

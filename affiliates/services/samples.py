@@ -10,7 +10,8 @@ from common.transitions import record, transition
 from shops.models import Product
 
 from .. import emails
-from ..models import AffiliateProgram, Creator, SampleRequest
+from ..models import AffiliateProgram, Content, Creator, SampleRequest
+from .content import content_add_product, content_register
 from .rules import need_reason as _need_reason
 
 User = AbstractBaseUser
@@ -86,13 +87,21 @@ def sample_mark_delivered(*, sample: SampleRequest, by: User) -> SampleRequest:
 
 @transaction.atomic
 def sample_post_content(*, sample: SampleRequest, by: User, content_url: str) -> SampleRequest:
-    """The creator posted content for the sample (its web address); the seller is told."""
-    if not content_url.startswith(("https://", "http://")):
-        raise ValidationError({"content_url": "Enter the web address of your post."})
-    sample = transition(sample, to=SampleRequest.Status.FULFILLED, by=by, reason=content_url,
-                         content_url=content_url, fulfilled_at=timezone.now())
-    emails.sample_content_posted(sample)
-    return sample
+    """The creator posted content for the sample: the post is registered as their content
+    featuring the product (or the product is added to a post they registered), which
+    fulfils the sample; the seller is told."""
+    if sample.status not in (SampleRequest.Status.DELIVERED, SampleRequest.Status.OVERDUE):
+        raise ValidationError("Content can be posted once the sample has arrived.")
+    url = (content_url or "").strip()
+    existing = Content.objects.filter(creator=sample.creator, url=url).first()
+    if existing is not None:
+        content_add_product(content=existing, product=sample.product)
+    else:
+        try:
+            content_register(creator=sample.creator, url=url, title=sample.product.title, products=[sample.product])
+        except ValidationError as exc:
+            raise ValidationError({"content_url": exc.messages}) from exc
+    return SampleRequest.objects.get(pk=sample.pk)
 
 
 def samples_expire(*, now=None) -> dict[str, int]:

@@ -14,7 +14,6 @@ from .. import selectors, services
 from ..filters import MarketplaceFilter
 from ..forms import ContentForm, CreatorProfileForm, MessageForm, SampleRequestForm
 from ..mixins import CreatorRequiredMixin
-from ..rates import rate_for
 
 
 class CreatorJoinView(LoginRequiredMixin, View):
@@ -59,21 +58,9 @@ class MarketplaceView(CreatorRequiredMixin, View):
 
 
 def _marketplace_product(request, pk) -> Product:
+    """A product this creator may see in the marketplace, else 404. (Its page, with the
+    rate the creator earns and their link, is tracking's: it needs the link's date.)"""
     return get_object_or_404(selectors.marketplace_products(creator=request.creator), pk=pk)
-
-
-class MarketplaceProductView(CreatorRequiredMixin, View):
-    """One product as a creator sees it: the rate they would earn and why, and what they can do."""
-
-    def get(self, request, pk):
-        product = _marketplace_product(request, pk)
-        return render(request, "affiliates/creator/marketplace_product.html", {
-            "product": product,
-            "quote": rate_for(creator=request.creator, product=product),
-            "program": product.shop.affiliate_program,
-            "apply_form": MessageForm(),
-            "in_showcase": request.creator.showcase_items.filter(product=product).exists(),
-        })
 
 
 class ApplyView(CreatorRequiredMixin, View):
@@ -120,8 +107,10 @@ class SampleRequestView(CreatorRequiredMixin, View):
 class InboxView(CreatorRequiredMixin, View):
     def get(self, request):
         creator = request.creator
+        invitations = list(selectors.invitations_of_creator(creator=creator)[:100])
         return render(request, "affiliates/creator/inbox.html", {
-            "invitations": selectors.invitations_of_creator(creator=creator)[:100],
+            "invitations": invitations,
+            "after": selectors.after_collaborations(creator=creator, invitations=invitations),
             "applications": selectors.applications_of_creator(creator=creator)[:100],
             "samples": selectors.samples_of_creator(creator=creator)[:100],
             "content_form": ContentForm(),

@@ -81,19 +81,23 @@ class OpenProductsView(ProgramRequiredMixin, View):
         open_rates = dict(OpenProduct.objects.filter(program=request.program).values_list("product_id", "rate"))
         return OpenProductsForm(data, products=products, open_rates=open_rates)
 
+    def page(self, request, form, status=200):
+        return render(request, self.template_name,
+                      {"form": form, "cuts": selectors.pending_rate_cuts(program=request.program)}, status=status)
+
     def get(self, request):
-        return render(request, self.template_name, {"form": self.form(request)})
+        return self.page(request, self.form(request))
 
     def post(self, request):
         form = self.form(request, request.POST)
         if not form.is_valid():
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.page(request, form, status=400)
         opened, closed = form.changes()
         try:
             cuts = services.open_products_set(program=request.program, by=request.user, rates=opened, close=closed)
         except ValidationError as exc:
             form.add_error(None, exc)
-            return render(request, self.template_name, {"form": form}, status=400)
+            return self.page(request, form, status=400)
         messages.success(request, "Open collaboration saved.")
         if cuts:
             reach = services.rate_cut_reaches_link_holders_at(cuts[0])
@@ -146,9 +150,11 @@ class InviteView(ProgramRequiredMixin, View):
 
 class InvitationListView(ProgramRequiredMixin, View):
     def get(self, request):
+        collaborations = list(selectors.collaborations_of_program(program=request.program)[:200])
         return render(request, "affiliates/seller/invitations.html", {
             "invitations": selectors.invitations_of_program(program=request.program)[:200],
-            "collaborations": selectors.collaborations_of_program(program=request.program)[:200],
+            "collaborations": collaborations,
+            "ending": selectors.ending_consequences(collaborations=collaborations),
         })
 
 
@@ -166,9 +172,11 @@ class InvitationWithdrawView(ProgramRequiredMixin, View):
 class CollaborationEndView(ProgramRequiredMixin, View):
     def post(self, request, pk):
         collaboration = get_object_or_404(selectors.collaborations_of_program(program=request.program), pk=pk)
+        after = selectors.ending_consequences(collaborations=[collaboration]).get(collaboration.pk)
         try:
             services.collaboration_end(collaboration=collaboration, by=request.user)
-            messages.success(request, f"Collaboration with {collaboration.creator} ended.")
+            messages.success(request, f"Collaboration with @{collaboration.creator.handle} ended. From now on {after}; "
+                                      "sales before now keep the collaboration rate.")
         except ValidationError as exc:
             say_errors(request, exc)
         return redirect("seller:invitations")

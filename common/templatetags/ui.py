@@ -64,3 +64,9 @@ def get_item(mapping, key):
 def link_url(code) -> str:
     """The /r/ path of a link code, or empty."""
     return f"/r/{code}" if code else ""
+
+
+@register.filter
+def describe_discount(code, currency):
+    """What a creator code gives the buyer, in words ("10 % off (at most $20.00)")."""
+    return code.describe_discount(currency)

@@ -58,8 +58,8 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
         c["order_id"]: c for c in
         Conversion.objects.filter(order_id__in=order_ids, outcome=Conversion.Outcome.ATTRIBUTED,
                                   order__status__in=Order.PAID_STATUSES)
-        .values("order_id", "creator_id", "link_id", "link_created_at", "order__shop_id", "order__placed_at",
-                "order__paid_at", "order__currency")
+        .values("order_id", "creator_id", "link_id", "link_created_at", "content_id", "order__shop_id",
+                "order__placed_at", "order__paid_at", "order__currency")
     }
     if not conversions:
         return 0
@@ -91,6 +91,7 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
             "creator_id": question.creator_id, "link_id": conversion["link_id"], "currency": currency,
             "base": base, "refunded_base": refunded_base, "rate": quote.rate, "rate_source": quote.source,
             "rate_reason": quote.reason[:200],
+            "protected_until": quote.pending_cut.applies_at if quote.pending_cut else None,
             "amount": commission_amount(base=base - refunded_base, rate=quote.rate, currency=currency),
             "clawed_back": Decimal(0),
             "status": (Commission.Status.REVERSED if refunded_base == base else
@@ -104,6 +105,7 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
                            "amount_change": c["amount"], "reason": "Computed from the attributed order", "at": now}
                           for c in mine])
     rollup_add(Increment(day=conversions[c["order_id"]]["order__placed_at"].date(), link_id=c["link_id"],
+                         content_id=conversions[c["order_id"]]["content_id"],
                          values={"commission": c["amount"]}) for c in mine)
     return len(mine)
 
@@ -185,8 +187,10 @@ def _take_back(commission: Commission, *, new_refunded_base: Decimal, reason: st
         commission.save(update_fields=list(fields))
         record(commission, by=by, reason=reason, amount_change=change)
     if change:
+        content_id = (Conversion.objects.filter(order_id=commission.order_id)
+                      .values_list("content_id", flat=True).first())
         rollup_add([Increment(day=commission.order.placed_at.date(), link_id=commission.link_id,
-                              values={"commission": change})])
+                              content_id=content_id, values={"commission": change})])
     return change
 
 

@@ -58,7 +58,7 @@ def _statement_rows(statement: dict, month: date, currency: str) -> list[list]:
 
     period = f"{month:%Y-%m}"
     rows = [["month", "section", "creator or product", "orders", "affiliate GMV", "commission", "change", "balance",
-             "currency"],
+             "currency", "rate %", "rate source"],
             [period, "owed at the start", "", None, None, None, None, amount(statement["opening"]), currency]]
     for row in statement["by_creator"]:
         rows.append([period, "computed", f"@{row['handle']}", row["orders"], amount(row["gmv"]),
@@ -70,8 +70,8 @@ def _statement_rows(statement: dict, month: date, currency: str) -> list[list]:
              [period, "owed at the end", "", None, None, None, None, amount(statement["closing"]), currency]]
     for row in statement["by_product"]:
         rows.append([period, "computed, by product", row["title"], row["orders"], amount(row["gmv"]),
-                     amount(row["commission"]), None, None, currency])
-    return rows
+                     amount(row["commission"]), None, None, currency, row["rate"], row["source_label"]])
+    return [row + [None] * (len(rows[0]) - len(row)) for row in rows]
 
 
 class AffiliateOrdersView(SellerRequiredMixin, View):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from common.transitions import record
 
 from .. import emails, signals
+from ..codes import code_book
 from ..models import Order, OrderLine, Product, Shop
 from ..payments import get_gateway
 from ..pricing import quote
@@ -51,13 +52,17 @@ def _order_number() -> str:
 
 @transaction.atomic
 def order_place(*, shop: Shop, items: dict[int, int], buyer: BuyerDetails, checkout_key: str,
-                user: User | None = None, request=None) -> Order:
+                user: User | None = None, request=None, code: str = "") -> Order:
     """Create an order awaiting payment and reserve its stock, all or nothing.
 
     Prices are read from the database, never from the cart. Product rows are locked in
     primary-key order, so concurrent checkouts of the last unit queue up rather than
     deadlock, and exactly one of them gets it. A second submission of the same checkout
     form (same `checkout_key`) returns the first order instead of making another.
+
+    A `code` the buyer entered is checked again here (it may have ended since the cart
+    showed it), gives its discount, and counts one use in the same transaction: at the
+    usage limit the order is refused, so concurrent buyers never overshoot it.
     """
     if not items:
         raise CheckoutError("Your cart is empty.")
@@ -85,7 +90,13 @@ def order_place(*, shop: Shop, items: dict[int, int], buyer: BuyerDetails, check
     if problems:
         raise CheckoutError(problems)
 
-    priced = quote(shop=shop, items=[(product, items[product.pk]) for product in products])
+    offer = None
+    if code.strip():
+        try:
+            offer = code_book().offer(shop_id=shop.pk, text=code)
+        except ValidationError as exc:
+            raise CheckoutError(exc.messages) from exc
+    priced = quote(shop=shop, items=[(product, items[product.pk]) for product in products], offer=offer)
     needs_shipping = priced.needs_shipping
     if needs_shipping and not (buyer.address_line1 and buyer.city and buyer.postal_code and buyer.country):
         raise CheckoutError("Physical items need a shipping address.")
@@ -98,12 +109,14 @@ def order_place(*, shop: Shop, items: dict[int, int], buyer: BuyerDetails, check
             order = Order.objects.create(
                 shop=shop, number=_order_number(), checkout_key=checkout_key, buyer=_actor(user),
                 email=buyer.email, name=buyer.name, **address, currency=priced.currency,
-                subtotal=priced.subtotal, discount=priced.discount, shipping=priced.shipping, tax=priced.tax,
-                total=priced.total, placed_at=timezone.now(),
+                subtotal=priced.subtotal, discount=priced.discount, code=offer.code if offer else "",
+                shipping=priced.shipping, tax=priced.tax, total=priced.total, placed_at=timezone.now(),
             )
     except IntegrityError:
         # The same form, submitted again while this one waited for the locks.
         return Order.objects.get(checkout_key=checkout_key)
+    if offer is not None and not code_book().use(shop_id=shop.pk, code=offer.code):
+        raise CheckoutError(f"The code {offer.code} has been used as often as the shop allows.")
     OrderLine.objects.bulk_create([
         OrderLine(order=order, product=line.product, title=line.product.title, kind=line.product.kind,
                   unit_price=line.unit_price, quantity=line.quantity, discount=line.discount,
@@ -169,4 +182,6 @@ def _order_mark_paid(*, order: Order, reference: str) -> Order:
 def _order_payment_failed(*, order: Order, message: str) -> Order:
     order = order_set_status(order=order, to=Order.Status.PAYMENT_FAILED, note=message)
     restock(order)
+    if order.code:
+        code_book().release(shop_id=order.shop_id, code=order.code)
     return order

@@ -3,6 +3,7 @@
 import secrets
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
@@ -76,7 +77,35 @@ def cart_update(request, pk):
 
 
 def cart_detail(request):
-    return render(request, "shops/cart.html", {"groups": Cart(request.session).groups()})
+    cart = Cart(request.session)
+    groups = cart.groups()
+    for problem in cart.code_problems:
+        messages.warning(request, f"{problem} It was removed from your cart.")
+    return render(request, "shops/cart.html", {"groups": groups})
+
+
+@require_POST
+def cart_code(request, slug):
+    """Enter a creator's code for one shop's items (or remove it); back to where it was entered."""
+    shop = get_object_or_404(Shop, slug=slug, status=Shop.Status.ACTIVE)
+    cart = Cart(request.session)
+    if request.POST.get("remove"):
+        cart.remove_code(shop)
+        messages.info(request, "Code removed.")
+    else:
+        text = request.POST.get("code", "")[:40]
+        if not text.strip():
+            messages.error(request, "Enter a code.")
+        else:
+            try:
+                offer = cart.apply_code(shop, text)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, f"Code {offer.code}: {offer.description}.")
+    if request.POST.get("next") == "checkout":
+        return redirect("shop:checkout", slug=slug)
+    return redirect("shop:cart")
 
 
 class CheckoutView(View):
@@ -88,6 +117,8 @@ class CheckoutView(View):
         self.shop = get_object_or_404(Shop, slug=slug, status=Shop.Status.ACTIVE)
         self.cart = Cart(request.session)
         self.group = next((g for g in self.cart.groups() if g.shop.pk == self.shop.pk), None)
+        for problem in self.cart.code_problems:
+            messages.warning(request, f"{problem} It was removed from your cart.")
         if self.group is None:
             messages.info(request, "Your cart has nothing from this shop.")
             return redirect("shop:cart")
@@ -118,10 +149,12 @@ class CheckoutView(View):
         try:
             order = services.order_place(
                 shop=self.shop, items=self.cart.items_of_shop(self.shop), buyer=buyer,
-                checkout_key=data["checkout_key"], user=request.user, request=request,
+                checkout_key=data["checkout_key"], user=request.user, request=request, code=self.group.code,
             )
             order = services.order_pay(order=order, card_number=data["card_number"])
         except services.CheckoutError as exc:
+            if self.group.code:  # the code may have run out meanwhile: price the page again
+                self.group = next((g for g in self.cart.groups() if g.shop.pk == self.shop.pk), self.group)
             return self._retry(form, exc.messages)
         if order.status == Order.Status.PAYMENT_FAILED:
             # This form was sent twice and the first submission's card was declined.

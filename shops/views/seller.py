@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django_tables2 import RequestConfig
 
+from common.exports import csv_response
 from common.money import format_money
 from common.views import say_errors
 
 from .. import selectors, services
+from ..exports import order_line_rows
 from ..filters import OrderFilter, SellerProductFilter
 from ..forms import ProductForm, ReasonForm, RefundForm, ShipForm, ShopProfileForm
 from ..mixins import SellerRequiredMixin
@@ -154,9 +156,9 @@ class ProductActionView(SellerRequiredMixin, View):
 class OrderListView(SellerRequiredMixin, View):
     def get(self, request):
         order_filter = OrderFilter(request.GET or None, queryset=selectors.orders_of_shop(shop=request.shop))
+        if request.GET.get("export") == "csv":  # a row per order line: products and units reconcile
+            return csv_response("orders.csv", order_line_rows(order_filter.qs))
         table = OrderTable(order_filter.qs)
-        if request.GET.get("export") == "csv":
-            return table.as_csv("orders.csv")
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
         return render(request, "shops/seller/order_list.html", {"table": table, "filter": order_filter})
 

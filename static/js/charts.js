@@ -28,6 +28,10 @@
         { label: "Clicks", data: data.clicks, borderColor: "#6f42c1", yAxisID: "y", tension: 0.25 },
         { label: "Affiliate orders", data: data.orders, borderColor: "#fd7e14", yAxisID: "y1", tension: 0.25 },
       ], { y1: { position: "right", grid: { drawOnChartArea: false } } });
+    } else if (kind === "earnings") {
+      draw(canvas, [
+        { label: "Earnings", data: data.earnings, borderColor: "#20c997", tension: 0.25 },
+      ]);
     } else if (kind === "clicks-earnings") {
       draw(canvas, [
         { label: "Clicks", data: data.clicks, borderColor: "#6f42c1", yAxisID: "y", tension: 0.25 },

@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from payouts.models import PayoutRun
-from shops.models import Product
+from payouts.models import Payout, PayoutRun
+from portal import dashboards
+from shops.models import Order, Product
 from tests.factories import ProductFactory, UserFactory, paid_order
 
 pytestmark = pytest.mark.django_db
@@ -77,18 +78,43 @@ def _staff(group):
 def test_support_works_the_review_queue_but_cannot_touch_money(client, demo):
     client.force_login(_staff("support"))
     index = client.get(reverse("admin:index")).content.decode()
-    assert "Products in review" in index and "Payout runs" not in index
+    assert "Products in review" in index and "Payout runs to review or pay" not in index
     product = ProductFactory(status="in_review")
     client.post(reverse("admin:shops_product_changelist"),
                 {"action": "product_approve", "_selected_action": [product.pk]})
     product.refresh_from_db()
     assert product.status == "live"
     run = PayoutRun.objects.first()
-    assert client.get(reverse("admin:payouts_payoutrun_changelist")).status_code == 403
-    assert client.post(reverse("admin:payouts_payoutrun_changelist"),
-                       {"action": "payout_run_approve", "_selected_action": [run.pk]}).status_code == 403
+    client.post(reverse("admin:payouts_payoutrun_changelist"),
+                {"action": "payout_run_approve", "_selected_action": [run.pk]})
+    assert PayoutRun.objects.get(pk=run.pk).status == run.status
     assert client.get(reverse("admin:payouts_payoutrun_export", args=[run.pk])).status_code in (302, 403)
-    assert client.get(reverse("admin:payouts_payout_changelist")).status_code == 403
+
+
+def test_support_reads_payout_runs_and_payouts_to_answer_where_the_money_is(client, demo):
+    client.force_login(_staff("support"))
+    run = PayoutRun.objects.first()
+    assert client.get(reverse("admin:payouts_payoutrun_changelist")).status_code == 200
+    assert client.get(reverse("admin:payouts_payoutrun_change", args=[run.pk])).status_code == 200
+    payouts = client.get(reverse("admin:payouts_payout_changelist"))
+    assert payouts.status_code == 200 and "Mark selected payouts paid" not in payouts.content.decode()
+    payout = Payout.objects.first()
+    page = client.get(reverse("admin:payouts_payout_change", args=[payout.pk])).content.decode()
+    assert 'name="_save"' not in page
+    assert client.post(reverse("admin:payouts_payout_change", args=[payout.pk]), {}).status_code == 403
+    for model in ("commission", "ledgerentry", "earlypayoutrequest"):
+        assert client.get(reverse(f"admin:payouts_{model}_changelist")).status_code == 200, model
+    assert client.get(reverse("admin:payouts_ledgerentry_add")).status_code == 403
+
+
+def test_orders_held_for_fraud_review_have_a_queue(client, superuser):
+    held = paid_order((ProductFactory(), 1))
+    Order.objects.filter(pk=held.pk).update(under_review=True)
+    paid_order((ProductFactory(), 1))
+    assert "Orders held for fraud review</a></th><td>1<" in client.get(reverse("admin:index")).content.decode()
+    queues = {label: url for label, url, _ in dashboards.review_queues(user=superuser)}
+    url = queues["Orders held for fraud review"]
+    assert [order.pk for order in client.get(url).context["cl"].result_list] == [held.pk]
 
 
 def test_finance_can_run_and_pay_but_not_approve_products(client, demo):

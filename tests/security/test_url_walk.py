@@ -58,12 +58,15 @@ def other():
     application = affiliate_services.application_submit(creator=creator, program=program, product=product)
     sample = affiliate_services.sample_request_create(creator=creator, product=product, shipping_address="x")
     item = affiliate_services.showcase_add(creator=creator, product=product)
-    LinkFactory(creator=creator, product=product)
+    link = LinkFactory(creator=creator, product=product)
+    code = affiliate_services.code_create(creator=creator, program=program)
+    content = affiliate_services.content_register(creator=creator, url="https://example.com/v/1", title="Haul",
+                                                  products=[product])
     credit(creator, "30.00")
     payout = run_month().payouts.get()
     return {"product": product, "order": order, "invitation": invitation, "collaboration": collaboration,
             "application": application, "sample": sample, "item": item, "payout": payout, "creator": creator,
-            "elsewhere": ProductFactory()}
+            "link": link, "code": code, "content": content, "elsewhere": ProductFactory()}
 
 
 # Which object of the other world each route's arguments point at (None: the route has no object).
@@ -75,7 +78,8 @@ ARGUMENTS = {
     "seller:program": None, "seller:leave": None, "seller:open_products": None,
     "seller:creators": None, "seller:invite": None, "seller:invitations": None,
     "seller:applications": None, "seller:samples": None,
-    "seller:creator_detail": {"handle": "pending-handle"},
+    "seller:creator_detail": {"handle": "pending-handle"}, "seller:rate_cuts": None,
+    "seller:codes": None, "seller:code_edit": {"pk": "code"},
     "seller:invitation_withdraw": {"pk": "invitation"},
     "seller:collaboration_end": {"pk": "collaboration"},
     "seller:application_decide": {"pk": "application", "decision": "approve"},
@@ -90,6 +94,8 @@ ARGUMENTS = {
     "creator:sample_update": {"pk": "sample", "action": "received"},
     "creator:showcase_item": {"pk": "item", "action": "remove"},
     "creator:links": None, "creator:link_create": {"product_pk": "elsewhere"},
+    "creator:link_detail": {"code": "link"}, "creator:contents": None, "creator:codes": None,
+    "creator:content_detail": {"pk": "content"},
     "creator:earnings": None, "creator:early_payout": None,
     "creator:payout_statement": {"pk": "payout"},
     "creator:statement": {"month": "2026-01", "currency": "USD"},
@@ -104,7 +110,8 @@ def _url(name, world):
     spec = ARGUMENTS[name]
     if spec is None:
         return reverse(name)
-    kwargs = {key: (value if value in FIXED else world[value].pk) for key, value in spec.items()}
+    kwargs = {key: (value if value in FIXED else getattr(world[value], "code" if key == "code" else "pk"))
+              for key, value in spec.items()}
     if "handle" in kwargs:
         kwargs["handle"] = CreatorFactory(status="pending", handle="pending-handle").handle
     return reverse(name, kwargs=kwargs)

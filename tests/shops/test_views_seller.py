@@ -171,6 +171,19 @@ def test_create_product_with_pictures_then_submit(client, seller):
     assert product.status == Product.Status.IN_REVIEW
 
 
+def test_the_products_list_shows_each_products_thumbnail(client, seller):
+    client.post(reverse("seller:product_create"), {**_product_data(), "images": [png_upload()]})
+    bare = ProductFactory(shop=seller.shop)
+    product = Product.objects.get(shop=seller.shop, images__isnull=False)
+    response = client.get(reverse("seller:product_list"))
+    page = response.content.decode()
+    assert f'src="{product.cover.thumbnail.url}"' in page
+    assert 'title="No picture yet"' in page and bare.title in page
+    export = client.get(reverse("seller:product_list"), {"export": "csv"})
+    header = next(csv.reader(io.StringIO(b"".join(export.streaming_content).decode())))
+    assert "Picture" not in header  # a picture is no number for a spreadsheet
+
+
 @pytest.mark.parametrize(("field", "value"), [
     ("price", "0"), ("price", "-1"), ("price", "10000000.01"), ("price", "1e9"), ("price", "ten"),
     ("price", "1.005"), ("compare_at_price", "20.00"), ("compare_at_price", "-3"), ("stock", "-1"),
@@ -246,7 +259,7 @@ def test_order_list_filters_and_exports_csv_with_formula_cells_escaped(client, s
     response = client.get(reverse("seller:order_list"), {"export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert rows[0][:4] == ["Order", "Placed", "Name", "Buyer email"]
+    assert rows[0][:4] == ["order", "placed", "buyer name", "buyer email"]
     names = [row[2] for row in rows[1:]]
     assert "'=HYPERLINK(\"http://x\")" in names and "Bob" in names
 

@@ -279,10 +279,14 @@ class Browser:
         return self.post("/accounts/login/", {"login": email, "password": password}, csrf_from=page)
 
     def buy(self, *, product_id: int, shop_slug: str, quantity: int = 1, email: str, name: str = "Bea Buyer",
-            card: str = "4242 4242 4242 4242") -> Page:
-        """Add to the cart and check out as a guest; returns the page the checkout lands on."""
+            card: str = "4242 4242 4242 4242", code: str = "") -> Page:
+        """Add to the cart (enter a creator's code, if given) and check out as a guest;
+        returns the page the checkout lands on."""
         product = self.get(f"/p/{product_id}/")
         self.post(f"/cart/add/{product_id}/", {"quantity": quantity}, csrf_from=product)
+        if code:
+            cart = self.get("/cart/")
+            self.post(f"/cart/code/{shop_slug}/", {"code": code}, csrf_from=cart)
         checkout = self.get(f"/checkout/{shop_slug}/")
         return self.post(f"/checkout/{shop_slug}/", self.checkout_form(checkout, email=email, name=name, card=card),
                          csrf_from=checkout)
