@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from affiliates import urls as affiliates
+from api.views import pages as api_pages
 from payouts import urls as payouts
 from portal import urls as portal
 from portal import views
@@ -31,6 +32,10 @@ urlpatterns = [
     path("welcome/", views.home_for_role, name="home_for_role"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("api/v1/", include("api.urls")),
+    path("settings/api/", api_pages.ApiSettingsView.as_view(), name="api_settings"),
+    path("settings/api/tokens/<int:pk>/revoke/", api_pages.TokenRevokeView.as_view(), name="api_token_revoke"),
+    path("settings/api/webhooks/<int:pk>/", api_pages.EndpointView.as_view(), name="api_endpoint"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

@@ -448,4 +448,15 @@ def seed() -> list[DemoLogin]:
         _seed_codes_and_content()
     with transaction.atomic():
         _seed_payouts(staff)
+    _seed_api_token()
     return logins
+
+
+def _seed_api_token() -> None:
+    """A token Tokyo Tea House made for its bookkeeping (its secret is not kept, as ever)."""
+    from api import services as api_services
+    from api.models import ApiToken
+
+    owner = Shop.objects.get(slug="tokyo-tea").memberships.first().user
+    if not ApiToken.objects.filter(user=owner).exists():
+        api_services.token_create(user=owner, name="Bookkeeping sync", scope="read")

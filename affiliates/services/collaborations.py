@@ -13,7 +13,7 @@ from django.utils import timezone
 from common.transitions import record, transition
 from shops.models import Product
 
-from .. import emails
+from .. import emails, signals
 from ..models import (
     AffiliateProgram,
     Collaboration,
@@ -68,6 +68,8 @@ def invitation_send(*, program: AffiliateProgram, creators: Iterable[Creator], b
         )
         emails.invitation_received(invitation)
         invitations.append(invitation)
+    ids = [invitation.pk for invitation in invitations]
+    transaction.on_commit(lambda: signals.invitations_sent.send(sender=Invitation, ids=ids))
     return invitations
 
 

@@ -66,6 +66,9 @@ THIRD_PARTY_APPS = [
     "django_htmx",
     "django_tables2",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 LOCAL_APPS = [
     "common",
@@ -73,8 +76,10 @@ LOCAL_APPS = [
     "affiliates",
     "tracking",
     "payouts",
-    # The top floor: the pages that read every app, sign-up with a role, the demo data.
+    # The top floor: the pages that read every app, sign-up with a role, the demo data;
+    # and beside it the API and webhooks, which read every app too.
     "portal",
+    "api",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
@@ -366,3 +371,34 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
     },
 }
+
+
+# --------------------------------------------------------------------------------------
+# The API (/api/v1/) and webhooks: api/
+# --------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.auth.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env("API_RATE_LIMIT", default="120/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kinship Shop API",
+    "DESCRIPTION": "Sellers' and creators' numbers for their own tools. Authenticate with a personal token: "
+                   "`Authorization: Bearer ksk_…` (make one on /settings/api/). Money is an object with the amount "
+                   "as a string, the currency and its minor unit; times are ISO 8601 in UTC.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+# Webhooks go to public https:// addresses only; development and tests may allow any.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = env.bool("WEBHOOKS_ALLOW_PRIVATE_TARGETS", default=False)

@@ -20,3 +20,5 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LOGGING["root"]["level"] = env.str("DJANGO_LOG_LEVEL", default="WARNING")  # noqa: F405
 # Tests that exercise the click stream switch it on themselves (tests/tracking).
 TRACKING_REDIS = False
+# The webhook tests run their receiver on 127.0.0.1.
+WEBHOOKS_ALLOW_PRIVATE_TARGETS = True

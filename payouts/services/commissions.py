@@ -20,6 +20,7 @@ from shops.models import Order, OrderLine, Refund, RefundLine
 from tracking.models import Conversion
 from tracking.rollups import Increment, rollup_add
 
+from .. import signals
 from ..bulk import insert_audit_entries, insert_commissions
 from ..models import Commission, LedgerEntry
 from ..rules import commission_amount
@@ -104,6 +105,9 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
     insert_audit_entries([{"object_id": c["pk"], "from_status": "", "to_status": c["status"],
                            "amount_change": c["amount"], "reason": "Computed from the attributed order", "at": now}
                           for c in mine])
+    made_ids = [c["pk"] for c in mine]
+    if made_ids:
+        transaction.on_commit(lambda: signals.commissions_created.send(sender=Commission, ids=made_ids))
     rollup_add(Increment(day=conversions[c["order_id"]]["order__placed_at"].date(), link_id=c["link_id"],
                          content_id=conversions[c["order_id"]]["content_id"],
                          values={"commission": c["amount"]}) for c in mine)
@@ -148,6 +152,7 @@ def commissions_approve_due(*, now: datetime | None = None, chunk: int = 10_000)
                  for pk, creator_id, currency, amount, _ in due], batch_size=5000)
             record_many(Commission, [{"object_id": pk, "from_status": status, "to_status": Commission.Status.APPROVED,
                                       "reason": "Hold period over", "at": now} for pk, *_, status in due])
+            transaction.on_commit(lambda ids=ids: signals.commissions_approved.send(sender=Commission, ids=ids))
         approved += len(due)
         logger.info("approved %s commissions", len(due))
 

@@ -12,7 +12,7 @@ from affiliates.models import Creator
 from common.money import format_money, money_sum
 from common.transitions import allowed, transition
 
-from .. import selectors
+from .. import selectors, signals
 from ..models import EarlyPayoutRequest, LedgerEntry, Payout
 from ..months import month_start
 from ..rules import payout_minimum
@@ -64,6 +64,7 @@ def early_payout_approve(*, request: EarlyPayoutRequest, by) -> Payout:
                                created_at=now)
     transition(request, to=EarlyPayoutRequest.Status.APPROVED, by=by, reason=f"Payout #{payout.pk}", payout=payout,
                decided_at=now)
+    transaction.on_commit(lambda: signals.payouts_created.send(sender=Payout, ids=[payout.pk]))
     logger.info("early payout %s approved: %s %s by user %s", payout.pk, payout.amount, payout.currency, by.pk)
     return payout
 

@@ -74,13 +74,15 @@ def payout_run_compute(*, run: PayoutRun, chunk: int = 2000) -> PayoutRun:
                         currency=row["currency"], amount=row["balance"], covers_through=row["last"], created_at=now)
                  for row in part], ignore_conflicts=True, batch_size=5000)
             debited = LedgerEntry.objects.filter(payout=OuterRef("pk"), kind=LedgerEntry.Kind.PAYOUT)
-            undebited = (Payout.objects.filter(run=run, creator_id__in={row["creator_id"] for row in part})
-                         .exclude(Exists(debited)).values_list("pk", "creator_id", "currency", "amount"))
+            undebited = list(Payout.objects.filter(run=run, creator_id__in={row["creator_id"] for row in part})
+                             .exclude(Exists(debited)).values_list("pk", "creator_id", "currency", "amount"))
             LedgerEntry.objects.bulk_create(
                 [LedgerEntry(creator_id=creator_id, currency=currency, kind=LedgerEntry.Kind.PAYOUT, amount=-amount,
                              payout_id=pk, created_at=now, note=f"Payout for {run.period:%Y-%m}")
                  for pk, creator_id, currency, amount in undebited], ignore_conflicts=True, batch_size=5000)
             PayoutRun.objects.filter(pk=run.pk).update(done=F("done") + len(part))
+            made = [pk for pk, *_ in undebited]
+            transaction.on_commit(lambda made=made: signals.payouts_created.send(sender=Payout, ids=made))
     with transaction.atomic():
         run = PayoutRun.objects.select_for_update().get(pk=run.pk)
         if run.status == PayoutRun.Status.COMPUTING:  # a parallel computation may have finished it
