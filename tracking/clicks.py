@@ -13,15 +13,18 @@ import functools
 import hashlib
 import hmac
 import logging
+import os
 import re
+import socket
 import time
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import redis
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from affiliates.models import Content
 
@@ -146,9 +149,35 @@ def clicks_store(batch: list[ClickData]) -> int:
         ))
         increments.append(Increment(day=at.date(), link_id=click.link_id, content_id=rows[-1].content_id, values={
             "clicks": 1, "unique_clicks": int(not duplicate and not flagged), "flagged_clicks": int(flagged)}))
-    Click.objects.bulk_create(rows, ignore_conflicts=True)
-    rollup_add(increments)
-    return len(rows)
+    inserted = _insert_new(rows)
+    rollup_add(increment for row, increment in zip(rows, increments, strict=True) if row.id in inserted)
+    return len(inserted)
+
+
+CLICK_COLUMNS = [("id", "uuid"), ("link_id", "bigint"), ("at", "timestamptz"), ("visitor_id", "text"),
+                 ("ip_hash", "text"), ("user_agent", "text"), ("referrer", "text"), ("is_bot", "boolean"),
+                 ("is_prefetch", "boolean"), ("is_duplicate", "boolean"), ("is_burst", "boolean"),
+                 ("content_id", "bigint")]
+
+
+def _insert_new(rows: list[Click]) -> set:
+    """Insert the clicks whose id is not stored yet; return the ids this call inserted.
+    PostgreSQL: one INSERT ... SELECT unnest ... ON CONFLICT DO NOTHING RETURNING id, so
+    two flushers storing the same click at the same moment count it once. Elsewhere
+    (SQLite, one process): the ids known before are the ones skipped."""
+    if connection.vendor != "postgresql":
+        Click.objects.bulk_create(rows, ignore_conflicts=True)
+        return {row.id for row in rows}
+    table, names = Click._meta.db_table, ", ".join(name for name, _ in CLICK_COLUMNS)
+    arrays = ", ".join(f"%s::{kind}[]" for _, kind in CLICK_COLUMNS)
+    sql = (f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "  # noqa: S608 - identifiers are ours
+           "ON CONFLICT (id) DO NOTHING RETURNING id")
+    values = [[uuid.UUID(str(row.id)) if name == "id" else getattr(row, name) for row in rows]
+              for name, _ in CLICK_COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        inserted = {pk.hex for (pk,) in cursor.fetchall()}
+    return {row.id for row in rows if uuid.UUID(str(row.id)).hex in inserted}
 
 
 def _content_checked(batch: list[ClickData]) -> set[tuple[int, int]]:
@@ -229,41 +258,38 @@ def _ensure_group(client: redis.Redis) -> None:
             raise
 
 
-def flush_clicks(*, consumer: str = "flusher", max_batches: int = 50, reclaim_after_ms: int = 60_000) -> int:
+def flush_clicks(*, consumer: str | None = None, max_batches: int = 50, reclaim_after_ms: int = 60_000) -> int:
     """Move clicks from the stream to the database in batches; returns how many were new.
 
-    Entries are acknowledged (and deleted) only after their batch committed. Entries a
-    crashed flusher had read but never acknowledged are claimed again after a minute, and
-    a lock keeps two flushers from storing the same batch at once.
+    Several flushers may run at once (one per worker process): each is its own consumer
+    in the stream's consumer group, so Redis hands each entry to one of them. Entries are
+    acknowledged (and deleted) only after their batch committed; entries a flusher read
+    and never acknowledged (it died) are claimed by another once idle for
+    `reclaim_after_ms`. A click stored twice (claimed while its first flusher was only
+    slow) is still stored once: the insert skips ids that exist and only what it inserted
+    is added to the rollups.
     """
     if not settings.TRACKING_REDIS:
         return 0
+    consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
     client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
     _ensure_group(client)
     stream, group = settings.TRACKING_STREAM, settings.TRACKING_STREAM_GROUP
     stored = 0
-    lock = client.lock(f"{stream}:flush-lock", timeout=120, blocking_timeout=0)
-    if not lock.acquire(blocking=False):
-        return 0
-    try:
-        # First whatever a crashed run read and never acknowledged, then new entries.
-        _, claimed, *_ = client.xautoclaim(stream, group, consumer, min_idle_time=reclaim_after_ms, start_id="0-0",
-                                           count=settings.TRACKING_FLUSH_BATCH)
-        pending = [entry for entry in claimed if entry[1]]
-        for _ in range(max_batches):
-            if not pending:
-                response = client.xreadgroup(group, consumer, {stream: ">"}, count=settings.TRACKING_FLUSH_BATCH)
-                pending = response[0][1] if response else []
-            if not pending:
-                break
-            ids = [entry_id for entry_id, _ in pending]
-            batch = [ClickData.from_stream(fields) for _, fields in pending if fields]
-            stored += clicks_store(batch)  # commits before the acknowledgement below
-            client.xack(stream, group, *ids)
-            client.xdel(stream, *ids)
-            pending = []
-    finally:
-        with contextlib.suppress(redis.exceptions.LockError):
-            lock.release()
+    # First whatever a dead flusher read and never acknowledged, then new entries.
+    _, claimed, *_ = client.xautoclaim(stream, group, consumer, min_idle_time=reclaim_after_ms, start_id="0-0",
+                                       count=settings.TRACKING_FLUSH_BATCH)
+    pending = [entry for entry in claimed if entry[1]]
+    for _ in range(max_batches):
+        if not pending:
+            response = client.xreadgroup(group, consumer, {stream: ">"}, count=settings.TRACKING_FLUSH_BATCH)
+            pending = response[0][1] if response else []
+        if not pending:
+            break
+        ids = [entry_id for entry_id, _ in pending]
+        batch = [ClickData.from_stream(fields) for _, fields in pending if fields]
+        stored += clicks_store(batch)  # commits before the acknowledgement below
+        client.xack(stream, group, *ids)
+        client.xdel(stream, *ids)
+        pending = []
     return stored
-

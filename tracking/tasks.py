@@ -24,9 +24,9 @@ CLICK_WAITS = 12
 def attribute_order(self, order_id: int, cookie_clicks: list[list], waited: int = 0) -> str:
     """Attribute a placed order, after storing any clicks still waiting in the stream.
 
-    Another flusher may hold the stream at this moment (the periodic flush): then a click
-    of the cookie may not be stored yet, and the task tries again a moment later rather
-    than attribute without it."""
+    Another flusher may have read a click of the cookie and not stored it yet (the periodic
+    flush, on another worker): then the task tries again a moment later rather than
+    attribute without it."""
     clicks.flush_clicks()
     order = Order.objects.get(pk=order_id)
     entries = [CookieClick(click_id=c, link_id=int(link), at=int(at)) for c, link, at in cookie_clicks]
