@@ -12,6 +12,7 @@ from payouts.signals import commissions_approved, commissions_created, payouts_c
 from shops.models import ShopMembership
 from tracking.signals import conversion_created
 
+from .models import WebhookEndpoint
 from .serializers import money
 from .services import events_queue
 
@@ -28,6 +29,9 @@ def _commission_data(commission: Commission) -> dict:
 
 
 def _commissions(event: str, ids) -> None:
+    # A batch may hold thousands of commissions: with no endpoint at all, cost one query.
+    if not WebhookEndpoint.objects.filter(is_active=True).exists():
+        return
     for commission in Commission.objects.filter(pk__in=list(ids)).select_related("order", "creator__user", "shop"):
         events_queue(event=event, users_areas=[*_sellers(commission.shop_id), (commission.creator.user_id, "creator")],
                      data=_commission_data(commission))
