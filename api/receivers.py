@@ -28,9 +28,14 @@ def _commission_data(commission: Commission) -> dict:
             "amount": money(commission.amount - commission.clawed_back, commission.currency)}
 
 
+def _listening() -> bool:
+    """Is any endpoint active at all? A batch (thousands of commissions, a payout run's
+    payouts) then costs this one query when nobody listens, not one per object."""
+    return WebhookEndpoint.objects.filter(is_active=True).exists()
+
+
 def _commissions(event: str, ids) -> None:
-    # A batch may hold thousands of commissions: with no endpoint at all, cost one query.
-    if not WebhookEndpoint.objects.filter(is_active=True).exists():
+    if not _listening():
         return
     for commission in Commission.objects.filter(pk__in=list(ids)).select_related("order", "creator__user", "shop"):
         events_queue(event=event, users_areas=[*_sellers(commission.shop_id), (commission.creator.user_id, "creator")],
@@ -39,6 +44,8 @@ def _commissions(event: str, ids) -> None:
 
 @receiver(conversion_created, dispatch_uid="api.order_attributed")
 def order_attributed(sender, conversion, **kwargs):
+    if not _listening():
+        return
     order = conversion.order
     events_queue(event="order.attributed",
                  users_areas=[*_sellers(order.shop_id), (conversion.creator.user_id, "creator")],
@@ -59,6 +66,8 @@ def on_commissions_approved(sender, ids, **kwargs):
 
 @receiver(payouts_created, dispatch_uid="api.payouts_created")
 def on_payouts_created(sender, ids, **kwargs):
+    if not _listening():
+        return
     for payout in Payout.objects.filter(pk__in=list(ids)).select_related("creator"):
         events_queue(event="payout.created", users_areas=[(payout.creator.user_id, "creator")],
                      data=_payout_data(payout))
@@ -72,6 +81,8 @@ def _payout_data(payout: Payout) -> dict:
 
 @receiver(status_changed, dispatch_uid="api.status_changed")
 def on_status_changed(sender, obj, from_status, to_status, **kwargs):
+    if sender not in (Commission, Payout, SampleRequest) or not _listening():
+        return
     if sender is Commission and to_status == Commission.Status.REVERSED:
         _commissions("commission.reversed", [obj.pk])
     elif sender is Payout and to_status == Payout.Status.PAID:
@@ -88,6 +99,8 @@ def on_status_changed(sender, obj, from_status, to_status, **kwargs):
 
 @receiver(invitations_sent, dispatch_uid="api.invitations_sent")
 def on_invitations_sent(sender, ids, **kwargs):
+    if not _listening():
+        return
     for invitation in Invitation.objects.filter(pk__in=list(ids)).select_related("creator", "program__shop"):
         events_queue(event="invitation.received", users_areas=[(invitation.creator.user_id, "creator")],
                      data={"invitation_id": invitation.pk, "shop": invitation.program.shop.name,
