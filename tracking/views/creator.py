@@ -111,13 +111,7 @@ class ContentListView(CreatorRequiredMixin, View):
 
     def page(self, request, form, status=200):
         period_form, period = period_from(request)
-        figures = selectors.content_figures(scope=Q(creator=request.creator), period=period)
-        contents = list(selectors.contents_of_creator(creator=request.creator)[:200])
-        rows = []
-        for content in contents:
-            shops = {product.shop_id: product.shop for product in content.products.all()}
-            for shop_id, shop in shops.items():
-                rows.append((content, shop, figures.get((content.pk, shop_id), {})))
+        rows = selectors.content_rows(creator=request.creator, period=period)
         return render(request, self.template_name, {"form": form, "rows": rows, "period": period,
                                                     "period_form": period_form}, status=status)
 
