@@ -162,7 +162,8 @@ CLICK_COLUMNS = [("id", "uuid"), ("link_id", "bigint"), ("at", "timestamptz"), (
 
 def _insert_new(rows: list[Click]) -> set:
     """Insert the clicks whose id is not stored yet; return the ids this call inserted.
-    PostgreSQL: one INSERT ... SELECT unnest ... ON CONFLICT DO NOTHING RETURNING id, so
+    PostgreSQL: one INSERT ... SELECT unnest ... ON CONFLICT DO NOTHING RETURNING id (the key
+    is (id, at), and a click's time travels with its id), so
     two flushers storing the same click at the same moment count it once. Elsewhere
     (SQLite, one process): the ids known before are the ones skipped."""
     if connection.vendor != "postgresql":
@@ -171,7 +172,7 @@ def _insert_new(rows: list[Click]) -> set:
     table, names = Click._meta.db_table, ", ".join(name for name, _ in CLICK_COLUMNS)
     arrays = ", ".join(f"%s::{kind}[]" for _, kind in CLICK_COLUMNS)
     sql = (f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "  # noqa: S608 - identifiers are ours
-           "ON CONFLICT (id) DO NOTHING RETURNING id")
+           "ON CONFLICT DO NOTHING RETURNING id")
     values = [[uuid.UUID(str(row.id)) if name == "id" else getattr(row, name) for row in rows]
               for name, _ in CLICK_COLUMNS]
     with connection.cursor() as cursor:

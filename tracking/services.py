@@ -17,7 +17,7 @@ from affiliates.rates import rate_for
 from common.money import money_sum
 from shops.models import Order, Product
 
-from . import signals
+from . import partitions, signals
 from .models import Click, Conversion, CreatorPerformance, DailyLinkStats, Link
 from .redirect import CookieClick
 from .rollups import Increment, rollup_add
@@ -205,10 +205,23 @@ def _click_winner(order: Order, cookie_clicks: list[CookieClick], *, wait_for_cl
 
 
 def clicks_prune(*, now=None) -> int:
-    """Delete raw clicks older than the retention setting; their rollups stay."""
+    """Remove raw clicks older than the retention setting; their rollups stay. On
+    PostgreSQL whole months go (a month is dropped once all of it is past retention);
+    elsewhere the rows are deleted. Returns how many clicks went."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRACKING_CLICK_RETENTION_DAYS)
+    if partitions.is_partitioned():
+        return partitions.partitions_drop_before(cutoff)[1]
     deleted, _ = Click.objects.filter(at__lt=cutoff).delete()
     return deleted
+
+
+def click_partitions_make(*, now=None, ahead: int = 3) -> list[str]:
+    """Make the click table's partitions from this month to `ahead` months on (PostgreSQL)."""
+    today = (now or timezone.now()).date()
+    end = today.replace(day=1)
+    for _ in range(ahead):
+        end = (end + timedelta(days=32)).replace(day=1)
+    return partitions.partitions_ensure(start=today, end=end)
 
 
 @transaction.atomic

@@ -40,8 +40,14 @@ def attribute_order(self, order_id: int, cookie_clicks: list[list], waited: int 
 
 @shared_task
 def prune_clicks() -> int:
-    """Daily: delete raw clicks past the retention period (their rollups stay)."""
+    """Daily: drop raw clicks past the retention period (their rollups stay)."""
     return services.clicks_prune()
+
+
+@shared_task
+def make_click_partitions() -> list[str]:
+    """Daily: make the click table's monthly partitions three months ahead."""
+    return services.click_partitions_make()
 
 
 @shared_task
