@@ -2,7 +2,9 @@
 (shops.ShopDailyStats, tracking.DailyLinkStats) or an indexed aggregate, never a scan
 of raw clicks or orders, so a page costs the same with a month or a year of traffic.
 
-They live in portal, the top floor, because they show every app's data.
+They live in portal, the top floor, because they show every app's data. With a streaming
+replica configured, the two homes read it (common/db.py: never inside a transaction, never
+for a person whose last write it has not replayed).
 """
 
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from affiliates.models import Creator, Invitation, SampleRequest
 from affiliates.selectors import seller_affiliate_todo
+from common.db import replica_read
 from common.money import format_money
 from payouts.models import Commission, EarlyPayoutRequest, PayoutRun
 from payouts.months import next_month
@@ -83,6 +86,7 @@ def _totals(rows: list[dict], period: Period, fields: tuple[str, ...]) -> dict:
     return {field: sum((row[field] for row in inside), ZERO if field == "gmv" else 0) for field in fields}
 
 
+@replica_read
 def seller_dashboard(*, shop: Shop, period: Period) -> dict:
     """Headline figures, charts, the top creators and the affiliate to-dos of the seller home.
 
@@ -146,6 +150,7 @@ def creator_fulfilment(*, shop: Shop, creator_ids) -> dict[int, tuple[int, int]]
     return {row["creator_id"]: (row["done"], row["late"]) for row in rows}
 
 
+@replica_read
 def seller_top_products(*, shop: Shop, period: Period, limit: int = 5) -> list[dict]:
     return list(stats_grouped(scope=Q(shop=shop), period=period, group_by={"title": "product__title"},
                               model=ProductAffiliateDaily)[:limit])
@@ -162,6 +167,7 @@ def _by_channel(scope: Q, period: Period) -> str:
     return f"{channels['link']['orders']:,} by link · {channels['code']['orders']:,} by code"
 
 
+@replica_read
 def creator_dashboard(*, creator: Creator, period: Period) -> dict:
     now, before = _link_sums(Q(creator=creator), period), _link_sums(Q(creator=creator), period.previous())
     conversion = conversion_rate(now["orders"], now["unique"])

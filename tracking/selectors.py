@@ -1,5 +1,6 @@
 """Reads of the tracking app. Every figure comes from the rollups (DailyLinkStats and its
-sums), never raw clicks; what a creator code brought comes from the conversions."""
+sums), never raw clicks; what a creator code brought comes from the conversions. The
+`@replica_read` ones read a streaming replica when one is configured (common/db.py)."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -23,6 +24,7 @@ from django.urls import reverse
 
 from affiliates.models import Content, Creator
 from affiliates.selectors import creators_for_sellers
+from common.db import replica_read
 
 from .models import ContentDaily, Conversion, CreatorPerformance, DailyLinkStats, Link
 from .periods import Period
@@ -31,6 +33,7 @@ SUMS = {name: Sum(name) for name in
         ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission")}
 
 
+@replica_read
 def stats_grouped(*, scope: Q, group_by: dict[str, str], period: Period, model=DailyLinkStats) -> QuerySet:
     """Rollups inside `scope` for the period, summed per group; `group_by` maps output
     names to fields (for example {"product_title": "product__title"}). Per-product
@@ -43,6 +46,7 @@ def stats_grouped(*, scope: Q, group_by: dict[str, str], period: Period, model=D
     )
 
 
+@replica_read
 def creator_ranking(*, shop, period: Period, limit: int = 5) -> tuple[list[dict], int]:
     """The shop's top creators of the period (GMV, then clicks) with their sums, and how many
     creators were active in it (had a rollup row). One grouped query: a window over the
@@ -58,6 +62,7 @@ def creator_ranking(*, shop, period: Period, limit: int = 5) -> tuple[list[dict]
     return rows, (rows[0]["active"] if rows else 0)
 
 
+@replica_read
 def active_creators(*, shop, period: Period) -> int:
     return (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
             .values("creator").distinct().count())
@@ -67,6 +72,7 @@ def links_of_creator(*, creator) -> QuerySet[Link]:
     return Link.objects.filter(creator=creator).select_related("product__shop")
 
 
+@replica_read
 def link_days(*, link: Link, period: Period) -> dict:
     """One link over the period: its sums, and per day its clicks, orders and earnings
     (a value for every day, zero where nothing happened), for its chart."""
@@ -132,6 +138,7 @@ def protected_link_holders(*, cuts) -> dict[int, tuple[int, list[Link]]]:
 # --------------------------------------------------------------------------------------
 
 
+@replica_read
 def content_figures(*, scope: Q, period: Period) -> dict[tuple[int, int], dict]:
     """Clicks, orders, GMV and commission through content links in the period, per
     (content piece, shop): from ContentDaily, one grouped query."""
@@ -140,6 +147,7 @@ def content_figures(*, scope: Q, period: Period) -> dict[tuple[int, int], dict]:
     return {(row["content_id"], row["shop_id"]): row for row in rows}
 
 
+@replica_read
 def content_report(*, scope: Q, period: Period) -> list[dict]:
     """Per content piece and shop, its sums for the period, most GMV first, with the piece's
     title, address, platform, creator and the shop's currency: the seller's "which video sold"."""
@@ -150,6 +158,7 @@ def content_report(*, scope: Q, period: Period) -> list[dict]:
                 .annotate(**SUMS).order_by("-gmv", "-clicks", "content_id"))
 
 
+@replica_read
 def content_days(*, content, period: Period) -> dict:
     """One content piece over the period, per shop currency: sums, and per day its clicks,
     orders and commission (every day, zero where nothing happened), for its chart."""
@@ -179,6 +188,7 @@ def contents_of_creator(*, creator) -> QuerySet[Content]:
     return Content.objects.filter(creator=creator).prefetch_related("products__shop")
 
 
+@replica_read
 def content_rows(*, creator, period: Period, limit: int = 200) -> list[tuple]:
     """(post, shop, its sums for the period) for each of the creator's latest posts and each
     shop whose products it features (amounts are per shop currency). Three queries."""
@@ -200,6 +210,7 @@ def content_links(*, content) -> list[tuple]:
              if product.pk in links else None) for product in products]
 
 
+@replica_read
 def code_figures(*, codes) -> dict[int, dict]:
     """Per creator code: the orders it brought (attributed through it), their GMV (what
     buyers paid for the items, after discounts) and the commission on them now."""
@@ -215,6 +226,7 @@ def code_figures(*, codes) -> dict[int, dict]:
                       "commission": commission.get(code.pk) or Decimal(0)} for code in codes}
 
 
+@replica_read
 def orders_by_channel(*, scope: Q, period: Period) -> dict[str, dict]:
     """Attributed orders placed in the period, by how they were credited ("link", "code"):
     how many, and their GMV. From the conversions (a handful per day per shop)."""

@@ -39,8 +39,9 @@ MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddlewar
                   "whitenoise.middleware.WhiteNoiseMiddleware")
 
 # Persistent connections, checked before reuse.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+for alias in DATABASES:  # noqa: F405 - the primary and, when set, the replica
+    DATABASES[alias]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)  # noqa: F405
+    DATABASES[alias]["CONN_HEALTH_CHECKS"] = True  # noqa: F405
 
 if not REDIS_URL:
     raise ImproperlyConfigured(
