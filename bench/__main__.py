@@ -4,7 +4,7 @@ import importlib
 import sys
 
 # Module names under bench/, each with a main() that prints its BENCH lines.
-BENCHMARKS: list[str] = ["redirect", "payouts", "dashboard", "load"]
+BENCHMARKS: list[str] = ["redirect", "payouts", "dashboard", "load", "replica"]
 
 
 def main(argv: list[str]) -> int:

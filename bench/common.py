@@ -61,9 +61,14 @@ def flush_redis() -> None:
 
 @contextmanager
 def process(args: list[str], env: dict, *, ready_url: str | None = None, timeout: float = 60):
-    """Run a server process for the duration of the block; always stopped afterwards."""
-    proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            start_new_session=True)
+    """Run a server process for the duration of the block; always stopped afterwards. Its
+    output goes to bench/logs/<program>.log (a pipe nobody reads would fill and stall it)."""
+    logs = ROOT / "bench" / "logs"
+    logs.mkdir(exist_ok=True)
+    log_path = logs / f"{Path(args[0]).name}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
     try:
         if ready_url:
             deadline = time.monotonic() + timeout
@@ -75,7 +80,7 @@ def process(args: list[str], env: dict, *, ready_url: str | None = None, timeout
                 except OSError:
                     pass
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"{args[0]} did not start: {proc.stderr.read().decode()[-2000:]}")
+                    raise RuntimeError(f"{args[0]} did not start: {log_path.read_text(errors='replace')[-2000:]}")
                 time.sleep(0.3)
         yield proc
     finally:

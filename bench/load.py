@@ -53,9 +53,10 @@ end
 MONEY = """
 from django.utils import timezone
 from payouts import services as pay
+from payouts.months import previous_month
 from shops import services as shops
 from shops.models import Order
-period = pay.previous_month(pay.previous_month(timezone.now().date()))
+period = previous_month(previous_month(timezone.now().date()))
 run, _ = pay.payout_run_start(period=period)
 pay.payout_run_compute(run=run)
 refunded = 0
@@ -108,15 +109,21 @@ def _checkouts(stop: threading.Event, product_id: str, shop_slug: str, counts: d
             counts["errors"] += exc.code >= 500
 
 
-def main() -> None:
-    fresh_database(DATABASE)
-    flush_redis()
-    env = bench_env(DATABASE, DJANGO_HTTPS="False", DJANGO_STATIC_ROOT="/tmp/kinship-bench-static")  # noqa: S108
+def prepare(env: dict) -> tuple[str, str, str, str]:
+    """Migrate, collect static files and seed the demo data; returns the redirect code, the
+    digital product and its shop that the load uses, and the clicks stored before."""
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "seed_demo")
     code, product_id, shop_slug, clicks_before = manage(env, "shell", "--no-imports", "-c", SETUP
                                                        ).strip().splitlines()[-1].split()
+    return code, product_id, shop_slug, clicks_before
+
+
+def run(env: dict, setup: tuple[str, str, str, str], *, before=None, during=()) -> dict:
+    """Start the stack, call `before()` once it answers, then run the load for SECONDS with
+    each of `during` (called with a stop event) in a thread of its own; returns the figures."""
+    code, product_id, shop_slug, clicks_before = setup
     gunicorn = [os.path.join(os.path.dirname(PY), "gunicorn"), "config.wsgi:application", "-w", "2",
                 "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"]
     celery = [os.path.join(os.path.dirname(PY), "celery"), "-A", "config", "worker", "-B", "--concurrency=2",
@@ -126,9 +133,13 @@ def main() -> None:
     script.write_text(LOAD_SCRIPT)
     with process(gunicorn, env, ready_url=f"{BASE}/healthz"), process(celery, env):
         time.sleep(3)
+        if before is not None:
+            before()
         stop, counts = threading.Event(), {"requests": 0, "orders": 0, "errors": 0}
-        buyer = threading.Thread(target=_checkouts, args=(stop, product_id, shop_slug, counts))
-        buyer.start()
+        threads = [threading.Thread(target=_checkouts, args=(stop, product_id, shop_slug, counts))]
+        threads += [threading.Thread(target=observer, args=(stop,)) for observer in during]
+        for thread in threads:
+            thread.start()
         money = subprocess.Popen([PY, "manage.py", "shell", "--no-imports", "-c", MONEY], cwd=ROOT, env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         started = time.monotonic()
@@ -136,7 +147,8 @@ def main() -> None:
                                  str(script), BASE, "--", f"/r/{code}", str(SECONDS)],
                                 capture_output=True, text=True, timeout=SECONDS + 60)
         stop.set()
-        buyer.join(timeout=30)
+        for thread in threads:
+            thread.join(timeout=30)
         money_out, money_err = money.communicate(timeout=120)
         elapsed = time.monotonic() - started
         match = re.search(r"RESULT requests=(\d+) answered=(\d+) errors=(\d+)", result.stdout)
@@ -151,10 +163,17 @@ def main() -> None:
     script.unlink(missing_ok=True)
     stored -= int(clicks_before)
     reconciled = subprocess.run([PY, "manage.py", "reconcile"], cwd=ROOT, env=env, capture_output=True).returncode == 0
-    line("load", seconds=round(elapsed), requests=requests + counts["requests"],
-         errors_5xx=errors + counts["errors"], answered=answered, stored=stored,
-         reconciled="yes" if reconciled else "no", checkouts=counts["orders"],
-         refunds=money_out.strip().splitlines()[-1] if money_out.strip() else 0)
+    return {"seconds": round(elapsed), "requests": requests + counts["requests"],
+            "errors_5xx": errors + counts["errors"], "answered": answered, "stored": stored,
+            "reconciled": "yes" if reconciled else "no", "checkouts": counts["orders"],
+            "refunds": money_out.strip().splitlines()[-1] if money_out.strip() else 0}
+
+
+def main() -> None:
+    fresh_database(DATABASE)
+    flush_redis()
+    env = bench_env(DATABASE, DJANGO_HTTPS="False", DJANGO_STATIC_ROOT="/tmp/kinship-bench-static")  # noqa: S108
+    line("load", **run(env, prepare(env)))
 
 
 if __name__ == "__main__":
