@@ -9,6 +9,11 @@ commissions: 100,000 paid, attributed orders seeded in SQL; a real worker comput
 commissions from batched tasks (1,000 orders each, as the sweeper and bulk paths send
 them); timed until every commission exists.
 Prints: BENCH commissions orders=N seconds=S orders_per_s=N
+
+commissions_live: 20,000 such orders, each queued on its own the moment it is paid (as
+payouts/receivers.py does on commit: micro-batched through the commissions-due stream,
+payouts/due.py), the way buyers pay one at a time; timed the same way.
+Prints: BENCH commissions_live orders=N seconds=S orders_per_s=N
 """
 
 import os
@@ -19,6 +24,7 @@ from bench.common import PY, bench_env, flush_redis, fresh_database, line, manag
 CREATORS = int(os.environ.get("BENCH_PAYOUT_CREATORS", "10000"))
 COMMISSIONS = int(os.environ.get("BENCH_PAYOUT_COMMISSIONS", "1000000"))
 ORDERS = int(os.environ.get("BENCH_COMMISSION_ORDERS", "100000"))
+LIVE_ORDERS = int(os.environ.get("BENCH_COMMISSION_LIVE_ORDERS", "20000"))
 LINES_PER_ORDER = 10
 
 # One shop, one product, CREATORS creators with a link each; ORDERS orders of LINES lines.
@@ -125,6 +131,19 @@ for i in range(0, len(ids), 1000):
 print(f"{start:.3f}")
 """
 
+# The live path: each paid order queued on its own, as payouts/receivers.py does on commit.
+ENQUEUE_LIVE = """
+import time
+from shops.models import Order
+from payouts.tasks import commissions_queue
+ids = list(Order.objects.order_by("pk").values_list("pk", flat=True))
+start = time.time()
+for pk in ids:
+    commissions_queue([pk])
+print(f"{start:.3f}")
+"""
+
+
 def psql(env: dict, sql: str) -> None:
     import subprocess
 
@@ -162,13 +181,13 @@ def payout_run() -> None:
          naive_seconds_extrapolated=round(naive_full, 1), naive_ratio=round(naive_full / float(seconds), 1))
 
 
-def commissions() -> None:
-    database = "kinship_bench_commissions"
+def _commissions(name: str, orders: int, enqueue: str) -> None:
+    database = f"kinship_bench_{name}"
     fresh_database(database)
     flush_redis()
     env = bench_env(database)
     manage(env, "migrate", "--noinput", "-v0")
-    psql(env, SEED_SQL % {"creators": 1000, "orders": ORDERS, "lines": 1})
+    psql(env, SEED_SQL % {"creators": 1000, "orders": orders, "lines": 1})
     psql(env, CONVERSIONS_SQL % {"creators": 1000})
     # Two worker processes on two cores, as docs/deploy.md sizes the commissions queue.
     celery = [os.path.join(os.path.dirname(PY), "celery"), "-A", "config", "worker", "--pool=prefork",
@@ -176,16 +195,24 @@ def commissions() -> None:
               "--without-gossip", "--without-mingle"]
     with process(celery, env):
         time.sleep(3)  # the worker connects
-        started = float(shell(env, ENQUEUE))
+        started = float(shell(env, enqueue))
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             made = count_commissions(env)
-            if made >= ORDERS:
+            if made >= orders:
                 break
             time.sleep(0.1)
         finished = time.time()
     seconds = finished - started
-    line("commissions", orders=ORDERS, made=made, seconds=round(seconds, 2), orders_per_s=round(made / seconds))
+    line(name, orders=orders, made=made, seconds=round(seconds, 2), orders_per_s=round(made / seconds))
+
+
+def commissions() -> None:
+    _commissions("commissions", ORDERS, ENQUEUE)
+
+
+def commissions_live() -> None:
+    _commissions("commissions_live", LIVE_ORDERS, ENQUEUE_LIVE)
 
 
 def main() -> None:
@@ -194,6 +221,8 @@ def main() -> None:
         payout_run()
     if which in ("", "commissions"):
         commissions()
+    if which in ("", "commissions_live"):
+        commissions_live()
 
 
 if __name__ == "__main__":

@@ -20,14 +20,14 @@ from . import services, signals, tasks
 def commissions_on_paid(sender, order, **kwargs):
     """The payment committed second: the attribution is already there."""
     if Conversion.objects.filter(order_id=order.pk, outcome=Conversion.Outcome.ATTRIBUTED).exists():
-        transaction.on_commit(lambda: tasks.compute_commissions.delay([order.pk]))
+        transaction.on_commit(lambda: tasks.commissions_queue([order.pk]))
 
 
 @receiver(conversion_created, dispatch_uid="payouts.commissions_on_conversion")
 def commissions_on_conversion(sender, conversion, order_paid=False, **kwargs):
     """The attribution committed second: the payment is already there."""
     if order_paid:
-        transaction.on_commit(lambda: tasks.compute_commissions.delay([conversion.order_id]))
+        transaction.on_commit(lambda: tasks.commissions_queue([conversion.order_id]))
 
 
 @receiver(order_refunded, dispatch_uid="payouts.commissions_on_refund")

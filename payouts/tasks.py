@@ -1,18 +1,44 @@
 """Thin Celery wrappers: take ids, call one service. Commission and payout work have their
 own queues ("commissions", "payouts") so a long run never delays click ingestion."""
 
+import logging
+
+import redis
 from celery import shared_task
 from django.db import OperationalError
 from django.utils import timezone
 
 from shops.models import Order
 
-from . import services
+from . import due, services
 from .models import PayoutRun
 from .months import previous_month
 
 RETRY = {"acks_late": True, "reject_on_worker_lost": True, "autoretry_for": (OperationalError,),
          "retry_backoff": True, "max_retries": 5}
+logger = logging.getLogger(__name__)
+
+
+def commissions_queue(order_ids: list[int]) -> None:
+    """Have the orders' commissions computed soon: micro-batched through the due stream
+    when Redis is there (payouts/due.py), else a task for these orders. Call after commit."""
+    if due.enabled():
+        try:
+            if due.add(order_ids):
+                drain_due_commissions.delay()
+            return
+        except redis.RedisError:
+            logger.warning("the commissions-due stream is unavailable; computing orders %s by a task", order_ids)
+    compute_commissions.delay(order_ids)
+
+
+@shared_task(**RETRY)
+def drain_due_commissions() -> int:
+    """Compute the commissions queued on the due stream, in batches, until it is empty."""
+    made, more = due.drain()
+    if more:
+        drain_due_commissions.delay()
+    return made
 
 
 @shared_task(**RETRY)

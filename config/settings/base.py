@@ -178,6 +178,7 @@ CELERY_TASK_ROUTES = {
     "tracking.tasks.flush_clicks": {"queue": "clicks"},
     "tracking.tasks.attribute_order": {"queue": "clicks"},
     "payouts.tasks.compute_commissions": {"queue": "commissions"},
+    "payouts.tasks.drain_due_commissions": {"queue": "commissions"},
     "payouts.tasks.apply_refund": {"queue": "commissions"},
     "payouts.tasks.apply_cancellation": {"queue": "commissions"},
     "payouts.tasks.compute_payout_run": {"queue": "payouts"},
@@ -325,6 +326,13 @@ TRACKING_COOKIE_MAX_AGE = 90 * 24 * 3600
 TRACKING_COOKIE_SECURE = False
 # Behind a proxy that sets X-Forwarded-For, the client is its first address.
 TRACKING_TRUST_FORWARDED_FOR = env.bool("TRACKING_TRUST_FORWARDED_FOR", default=False)
+
+# Commissions of paid orders are computed in micro-batches through a Redis stream when Redis
+# is there (payouts/due.py); otherwise, a task per order.
+COMMISSIONS_MICROBATCH = env.bool("COMMISSIONS_MICROBATCH", default=bool(REDIS_URL))
+COMMISSIONS_DUE_STREAM = env.str("COMMISSIONS_DUE_STREAM", default="kinship:commissions-due")
+COMMISSIONS_DUE_BATCH = env.int("COMMISSIONS_DUE_BATCH", default=1000)
+COMMISSIONS_DRAIN_EVERY_MS = env.int("COMMISSIONS_DRAIN_EVERY_MS", default=100)
 
 # ------------------------------------------------------------------------------
 # Payments: the card gateway (shops/payments.py describes its interface)

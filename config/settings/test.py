@@ -18,7 +18,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Tests may share a Redis server with other projects: keep our keys apart.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING["root"]["level"] = env.str("DJANGO_LOG_LEVEL", default="WARNING")  # noqa: F405
-# Tests that exercise the click stream switch it on themselves (tests/tracking).
+# Tests that exercise the click stream switch it on themselves (tests/tracking), and so do
+# those of the commissions-due stream (tests/payouts/test_due.py).
 TRACKING_REDIS = False
+COMMISSIONS_MICROBATCH = False
 # The webhook tests run their receiver on 127.0.0.1.
 WEBHOOKS_ALLOW_PRIVATE_TARGETS = True
