@@ -30,7 +30,6 @@ from tracking.selectors import (
     active_creators,
     conversion_rate,
     creator_ranking,
-    orders_by_channel,
     stats_grouped,
 )
 
@@ -57,6 +56,7 @@ def _link_sums(scope: Q, period: Period) -> dict:
         clicks=Coalesce(Sum("clicks"), 0), unique=Coalesce(Sum("unique_clicks"), 0),
         flagged=Coalesce(Sum("flagged_clicks"), 0), orders=Coalesce(Sum("orders"), 0),
         gmv=Coalesce(Sum("gmv"), ZERO), commission=Coalesce(Sum("commission"), ZERO),
+        code_orders=Coalesce(Sum("code_orders"), 0),
     )
 
 
@@ -93,7 +93,7 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
     The shop's two daily rollups are read once each, for this period and the previous
     one: the headline sums, their comparisons and the charts all come from those rows.
     """
-    shop_fields, link_fields = ("orders", "gmv"), ("clicks", "unique_clicks", "orders", "gmv")
+    shop_fields, link_fields = ("orders", "gmv"), ("clicks", "unique_clicks", "orders", "gmv", "code_orders")
     shop_rows = _daily_rows(ShopDailyStats, shop, period, shop_fields)
     link_rows = _daily_rows(ShopAffiliateDaily, shop, period, link_fields)
     now, before = ({**_totals(shop_rows, p, shop_fields),
@@ -122,7 +122,8 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
                f"{share} % of GMV" if share is not None else ""),
         Figure("Orders", f"{now['orders']:,}", _change(now["orders"], before["orders"])),
         Figure("Affiliate orders", f"{now['affiliate_orders']:,}",
-               _change(now["affiliate_orders"], before["affiliate_orders"]), _by_channel(Q(order__shop=shop), period)),
+               _change(now["affiliate_orders"], before["affiliate_orders"]),
+               _by_channel(now["affiliate_orders"], now["affiliate_code_orders"])),
         Figure("Clicks", f"{now['affiliate_clicks']:,}", _change(now["affiliate_clicks"], before["affiliate_clicks"]),
                f"{now['affiliate_unique_clicks']:,} unique"),
         Figure("Conversion", f"{conversion} %" if conversion is not None else "—",
@@ -161,10 +162,9 @@ def seller_top_products(*, shop: Shop, period: Period, limit: int = 5) -> list[d
 # --------------------------------------------------------------------------------------
 
 
-def _by_channel(scope: Q, period: Period) -> str:
+def _by_channel(orders: int, code_orders: int) -> str:
     """"9 by link · 3 by code": how the period's attributed orders were credited."""
-    channels = orders_by_channel(scope=scope, period=period)
-    return f"{channels['link']['orders']:,} by link · {channels['code']['orders']:,} by code"
+    return f"{orders - code_orders:,} by link · {code_orders:,} by code"
 
 
 @replica_read
@@ -182,7 +182,7 @@ def creator_dashboard(*, creator: Creator, period: Period) -> dict:
     figures = [
         Figure("Clicks", f"{now['clicks']:,}", _change(now["clicks"], before["clicks"]), f"{now['unique']:,} unique"),
         Figure("Orders", f"{now['orders']:,}", _change(now["orders"], before["orders"]),
-               _by_channel(Q(creator=creator), period)),
+               _by_channel(now["orders"], now["code_orders"])),
         Figure("Conversion", f"{conversion} %" if conversion is not None else "—",
                _change(conversion, conversion_rate(before["orders"], before["unique"]))),
         Figure("Earnings pending", money_by("pending"), None, "in the hold period"),

@@ -17,6 +17,7 @@ DATA_MIGRATIONS = [
     ("payouts", "0002_beat_schedule", "create"),
     ("tracking", "0002_beat_schedule", "create"),
     ("tracking", "0003_performance_schedule", "create"),
+    ("tracking", "0008_partition_clicks_by_month", "schedule"),
 ]
 
 

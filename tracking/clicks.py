@@ -108,8 +108,12 @@ def clicks_store(batch: list[ClickData]) -> int:
     if not batch:
         return 0
     by_id = {click.id: click for click in batch}
-    known = {str(pk).replace("-", "") for pk in Click.objects.filter(pk__in=list(by_id)).values_list("pk", flat=True)}
-    fresh = sorted((c for i, c in by_id.items() if i not in known), key=lambda c: c.at)
+    # A click's time travels with its id: looking in the batch's time range only reads
+    # the month partitions it can be in.
+    times = [click.at for click in batch]
+    known = {pk.hex for pk in Click.objects.filter(pk__in=list(by_id), at__gte=_aware(min(times)),
+                                                  at__lte=_aware(max(times))).values_list("pk", flat=True)}
+    fresh = sorted((c for i, c in by_id.items() if uuid.UUID(i).hex not in known), key=lambda c: c.at)
     if not fresh:
         return 0
     start, end = _aware(fresh[0].at), _aware(fresh[-1].at)
@@ -141,16 +145,15 @@ def clicks_store(batch: list[ClickData]) -> int:
         minute_counts[bucket] += 1
         burst = minute_counts[bucket] > settings.TRACKING_BURST_PER_MINUTE
         flagged = click.is_bot or click.is_prefetch or burst
-        rows.append(Click(
-            id=click.id, link_id=click.link_id, at=at, visitor_id=click.visitor_id[:36], ip_hash=click.ip_hash[:32],
-            user_agent=click.user_agent[:300], referrer=click.referrer[:500], is_bot=click.is_bot,
-            is_prefetch=click.is_prefetch, is_duplicate=duplicate, is_burst=burst,
-            content_id=click.content_id if (click.content_id, click.link_id) in content_ok else None,
-        ))
-        increments.append(Increment(day=at.date(), link_id=click.link_id, content_id=rows[-1].content_id, values={
+        content_id = click.content_id if (click.content_id, click.link_id) in content_ok else None
+        # In CLICK_COLUMNS' order: a tuple per row, no model instance (5,000 of them cost more than the insert).
+        rows.append((uuid.UUID(click.id), click.link_id, at, click.visitor_id[:36], click.ip_hash[:32],
+                     click.user_agent[:300], click.referrer[:500], click.is_bot, click.is_prefetch, duplicate, burst,
+                     content_id))
+        increments.append(Increment(day=at.date(), link_id=click.link_id, content_id=content_id, values={
             "clicks": 1, "unique_clicks": int(not duplicate and not flagged), "flagged_clicks": int(flagged)}))
     inserted = _insert_new(rows)
-    rollup_add(increment for row, increment in zip(rows, increments, strict=True) if row.id in inserted)
+    rollup_add(increment for row, increment in zip(rows, increments, strict=True) if row[0] in inserted)
     return len(inserted)
 
 
@@ -160,25 +163,23 @@ CLICK_COLUMNS = [("id", "uuid"), ("link_id", "bigint"), ("at", "timestamptz"), (
                  ("content_id", "bigint")]
 
 
-def _insert_new(rows: list[Click]) -> set:
-    """Insert the clicks whose id is not stored yet; return the ids this call inserted.
-    PostgreSQL: one INSERT ... SELECT unnest ... ON CONFLICT DO NOTHING RETURNING id (the key
-    is (id, at), and a click's time travels with its id), so
+def _insert_new(rows: list[tuple]) -> set[uuid.UUID]:
+    """Insert the clicks (tuples in CLICK_COLUMNS' order) whose id is not stored yet; return
+    the ids this call inserted. PostgreSQL: one INSERT ... SELECT unnest ... ON CONFLICT DO
+    NOTHING RETURNING id (the key is (id, at), and a click's time travels with its id), so
     two flushers storing the same click at the same moment count it once. Elsewhere
     (SQLite, one process): the ids known before are the ones skipped."""
+    names = [name for name, _ in CLICK_COLUMNS]
     if connection.vendor != "postgresql":
-        Click.objects.bulk_create(rows, ignore_conflicts=True)
-        return {row.id for row in rows}
-    table, names = Click._meta.db_table, ", ".join(name for name, _ in CLICK_COLUMNS)
+        Click.objects.bulk_create([Click(**dict(zip(names, row, strict=True))) for row in rows],
+                                  ignore_conflicts=True)
+        return {row[0] for row in rows}
     arrays = ", ".join(f"%s::{kind}[]" for _, kind in CLICK_COLUMNS)
-    sql = (f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "  # noqa: S608 - identifiers are ours
+    sql = (f"INSERT INTO {Click._meta.db_table} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "  # noqa: S608
            "ON CONFLICT DO NOTHING RETURNING id")
-    values = [[uuid.UUID(str(row.id)) if name == "id" else getattr(row, name) for row in rows]
-              for name, _ in CLICK_COLUMNS]
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        inserted = {pk.hex for (pk,) in cursor.fetchall()}
-    return {row.id for row in rows if uuid.UUID(str(row.id)).hex in inserted}
+        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        return {pk for (pk,) in cursor.fetchall()}
 
 
 def _content_checked(batch: list[ClickData]) -> set[tuple[int, int]]:

@@ -41,7 +41,8 @@ class Click(models.Model):
     (stream redelivery, retried batch) is stored once."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="clicks")
+    # No index of its own: click_link_at (link, at) serves every lookup by link.
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="clicks", db_index=False)
     at = models.DateTimeField()
     visitor_id = models.CharField(max_length=36)
     ip_hash = models.CharField(max_length=32)
@@ -52,8 +53,9 @@ class Click(models.Model):
     is_duplicate = models.BooleanField(default=False, help_text="Same visitor and link within 30 minutes.")
     is_burst = models.BooleanField(default=False, help_text="Too many clicks per minute from one IP.")
     # The content piece whose link was followed (/r/<code>/<tag>), checked when stored.
+    # Not indexed: reports per content piece read ContentDaily, never raw clicks.
     content = models.ForeignKey(Content, on_delete=models.SET_NULL, null=True, blank=True, db_constraint=False,
-                                related_name="+")
+                                related_name="+", db_index=False)
 
     class Meta:
         ordering = ["-at"]
@@ -134,6 +136,9 @@ class DailyLinkStats(models.Model):
     items = models.PositiveIntegerField(default=0)
     gmv = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     commission = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    # Of `orders` and `gmv`, what a creator code credited (the rest came by link click).
+    code_orders = models.PositiveIntegerField(default=0, db_default=0)
+    code_gmv = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"), db_default=Decimal("0"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "link"], name="one_rollup_per_day_link")]
@@ -155,6 +160,8 @@ class _Counters(models.Model):
     items = models.PositiveIntegerField(default=0)
     gmv = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     commission = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    code_orders = models.PositiveIntegerField(default=0, db_default=0)
+    code_gmv = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"), db_default=Decimal("0"))
 
     class Meta:
         abstract = True

@@ -16,7 +16,10 @@ from django.db import connection
 
 from .models import ContentDaily, DailyLinkStats, Link, ProductAffiliateDaily, ShopAffiliateDaily
 
-COUNTERS = ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission")
+# `code_orders` and `code_gmv`: the part of `orders` and `gmv` a creator code credited.
+COUNTERS = ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission", "code_orders",
+            "code_gmv")
+MONEY = ("gmv", "commission", "code_gmv")
 
 
 @dataclass
@@ -45,49 +48,59 @@ def rollup_add(increments: Iterable[Increment]) -> int:
         for link in Link.objects.filter(pk__in={key[1] for key in merged})
         .values("id", "product_id", "product__shop_id", "creator_id")
     }
-    table = DailyLinkStats._meta.db_table
-    columns = ("day", "link_id", "shop_id", "product_id", "creator_id", *COUNTERS)
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
-    # Identifiers come from the model, never from input; every value is a parameter.
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT (day, link_id) DO UPDATE SET {updates}"  # noqa: E501, S608
-    params = []
+    rows = []
     by_shop: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     by_product: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for (day, link_id), values in sorted(merged.items()):
         link = links[link_id]
-        params.append((day, link_id, link["product__shop_id"], link["product_id"], link["creator_id"],
-                       *_typed(values)))
+        rows.append((day, link_id, link["product__shop_id"], link["product_id"], link["creator_id"], *_typed(values)))
         for coarse in (by_shop[(day, link["product__shop_id"])],
                        by_product[(day, link["product__shop_id"], link["product_id"])]):
             for name in COUNTERS:
                 coarse[name] += values[name]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
-        cursor.executemany(_upsert(ShopAffiliateDaily, ("day", "shop_id"), "(shop_id, day)"),
-                           [(day, shop, *_typed(v)) for (day, shop), v in sorted(by_shop.items())])
-        cursor.executemany(_upsert(ProductAffiliateDaily, ("day", "shop_id", "product_id"), "(product_id, day)"),
-                           [(day, shop, product, *_typed(v)) for (day, shop, product), v in sorted(by_product.items())])
-        if through_content:
-            by_content: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
-            for (day, link_id, content_id), values in through_content.items():
-                link = links[link_id]
-                row = by_content[(day, content_id, link["product__shop_id"], link["creator_id"])]
-                for name in COUNTERS:
-                    row[name] += values[name]
-            cursor.executemany(_upsert(ContentDaily, ("day", "content_id", "shop_id", "creator_id"),
-                                       "(content_id, shop_id, day)"),
-                               [(*key, *_typed(v)) for key, v in sorted(by_content.items())])
-    return len(params)
+    # Rows go in key order, as every writer's do: two batches lock shared rows in one order.
+    _upsert(DailyLinkStats, ("day", "link_id", "shop_id", "product_id", "creator_id"), "(day, link_id)", rows)
+    _upsert(ShopAffiliateDaily, ("day", "shop_id"), "(shop_id, day)",
+            [(day, shop, *_typed(v)) for (day, shop), v in sorted(by_shop.items())])
+    _upsert(ProductAffiliateDaily, ("day", "shop_id", "product_id"), "(product_id, day)",
+            [(day, shop, product, *_typed(v)) for (day, shop, product), v in sorted(by_product.items())])
+    if through_content:
+        by_content: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+        for (day, link_id, content_id), values in through_content.items():
+            link = links[link_id]
+            row = by_content[(day, content_id, link["product__shop_id"], link["creator_id"])]
+            for name in COUNTERS:
+                row[name] += values[name]
+        _upsert(ContentDaily, ("day", "content_id", "shop_id", "creator_id"), "(content_id, shop_id, day)",
+                [(*key, *_typed(v)) for key, v in sorted(by_content.items())])
+    return len(rows)
 
 
 def _typed(values: dict) -> tuple:
-    return tuple(Decimal(values[name]) if name in ("gmv", "commission") else int(values[name]) for name in COUNTERS)
+    return tuple(Decimal(values[name]) if name in MONEY else int(values[name]) for name in COUNTERS)
 
 
-def _upsert(model, keys: tuple[str, ...], conflict: str) -> str:
+# PostgreSQL types of the key columns and counters, for the one-statement upsert.
+_TYPES = {"day": "date", **dict.fromkeys(MONEY, "numeric")}
+
+
+def _upsert(model, keys: tuple[str, ...], conflict: str, rows: list[tuple]) -> None:
+    """Add each row's counters to its row of `model`, creating it if missing. PostgreSQL:
+    one INSERT ... SELECT FROM unnest(...) ON CONFLICT DO UPDATE for all rows (keys are
+    unique within `rows`); elsewhere one statement per row."""
+    if not rows:
+        return
     table = model._meta.db_table
     columns = (*keys, *COUNTERS)
     updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
-    placeholders = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) ON CONFLICT {conflict} DO UPDATE SET {updates}"  # noqa: E501, S608
+    # Identifiers come from the model, never from input; every value is a parameter.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{_TYPES.get(name, 'bigint')}[]" for name in columns)
+            sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "  # noqa: S608
+                   f"ON CONFLICT {conflict} DO UPDATE SET {updates}")
+            cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
+                               f"ON CONFLICT {conflict} DO UPDATE SET {updates}", rows)

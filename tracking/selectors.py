@@ -227,12 +227,15 @@ def code_figures(*, codes) -> dict[int, dict]:
 
 
 @replica_read
-def orders_by_channel(*, scope: Q, period: Period) -> dict[str, dict]:
+def orders_by_channel(*, scope: Q, period: Period, model=DailyLinkStats) -> dict[str, dict]:
     """Attributed orders placed in the period, by how they were credited ("link", "code"):
-    how many, and their GMV. From the conversions (a handful per day per shop)."""
-    rows = (Conversion.objects.filter(scope, outcome=Conversion.Outcome.ATTRIBUTED,
-                                      order__placed_at__date__range=(period.start, period.end))
-            .values("via").annotate(orders=Count("order", distinct=True), gmv=Sum("order__lines__net_amount")))
-    found = {row["via"]: row for row in rows}
-    return {via: {"orders": found.get(via, {}).get("orders", 0), "gmv": found.get(via, {}).get("gmv") or Decimal(0)}
-            for via in (Conversion.Via.LINK, Conversion.Via.CODE)}
+    how many, and their GMV. From a rollup (`model`: DailyLinkStats, or a shop's
+    ShopAffiliateDaily), where every attributed order counts on its link's row and those a
+    creator code credited also in code_orders and code_gmv."""
+    sums = model.objects.filter(scope, day__range=(period.start, period.end)).aggregate(
+        orders=Coalesce(Sum("orders"), 0), gmv=Coalesce(Sum("gmv"), Decimal(0), output_field=DecimalField()),
+        code_orders=Coalesce(Sum("code_orders"), 0),
+        code_gmv=Coalesce(Sum("code_gmv"), Decimal(0), output_field=DecimalField()))
+    code = {"orders": sums["code_orders"], "gmv": sums["code_gmv"]}
+    return {Conversion.Via.LINK: {"orders": sums["orders"] - code["orders"], "gmv": sums["gmv"] - code["gmv"]},
+            Conversion.Via.CODE: code}

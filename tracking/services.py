@@ -129,8 +129,10 @@ def order_attribute(*, order: Order, cookie_clicks: list[CookieClick], wait_for_
     )
     if winner is not None:
         totals = order.lines.aggregate(items=Sum("quantity"), gmv=Sum("net_amount"))
-        rollup_add([Increment(day=order.placed_at.date(), link_id=winner.pk, content_id=content_id,
-                              values={"orders": 1, "items": totals["items"] or 0, "gmv": totals["gmv"] or 0})])
+        values = {"orders": 1, "items": totals["items"] or 0, "gmv": totals["gmv"] or 0}
+        if via == Conversion.Via.CODE:
+            values.update(code_orders=1, code_gmv=values["gmv"])
+        rollup_add([Increment(day=order.placed_at.date(), link_id=winner.pk, content_id=content_id, values=values)])
         # Last, so the lock is held only until commit: the payment's own lock on this row
         # means the status read here is final for whichever of the two commits second.
         status = Order.objects.select_for_update().values_list("status", flat=True).get(pk=order.pk)

@@ -60,28 +60,29 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
         Conversion.objects.filter(order_id__in=order_ids, outcome=Conversion.Outcome.ATTRIBUTED,
                                   order__status__in=Order.PAID_STATUSES)
         .values("order_id", "creator_id", "link_id", "link_created_at", "content_id", "order__shop_id",
-                "order__placed_at", "order__paid_at", "order__currency")
+                "order__placed_at", "order__paid_at", "order__currency", "order__under_review")
     }
     if not conversions:
         return 0
     lines = list(OrderLine.objects.filter(order_id__in=conversions, commission__isnull=True)
-                 .values_list("pk", "order_id", "product_id", "net_amount"))
+                 .values_list("pk", "order_id", "product_id", "net_amount", "refunded_quantity"))
     if not lines:
         return 0
-    refunded = _refunded_net(line_ids=[line[0] for line in lines])
+    # Only a line with units refunded (or being refunded) can have a confirmed refund.
+    refunded = _refunded_net(line_ids=[line[0] for line in lines if line[4]])
     hold_days = dict(AffiliateProgram.objects.filter(shop_id__in={c["order__shop_id"] for c in conversions.values()})
                      .values_list("shop_id", "hold_days"))
     questions = [
         RateQuestion(creator_id=conversions[order_id]["creator_id"], product_id=product_id,
                      shop_id=conversions[order_id]["order__shop_id"], at=conversions[order_id]["order__placed_at"],
                      link_since=conversions[order_id]["link_created_at"])
-        for _, order_id, product_id, _ in lines
+        for _, order_id, product_id, _, _ in lines
     ]
     now = timezone.now()
     batch = uuid.uuid4()
-    held = set(Order.objects.filter(pk__in=conversions, under_review=True).values_list("pk", flat=True))
+    held = {order_id for order_id, conversion in conversions.items() if conversion["order__under_review"]}
     rows = []
-    for (line_id, order_id, _, base), question, quote in zip(lines, questions, rates_for(questions), strict=True):
+    for (line_id, order_id, _, base, _), question, quote in zip(lines, questions, rates_for(questions), strict=True):
         if quote is None:
             continue  # the shop left the program before the order: nothing is owed
         conversion = conversions[order_id]
@@ -159,6 +160,8 @@ def commissions_approve_due(*, now: datetime | None = None, chunk: int = 10_000)
 
 def _refunded_net(*, line_ids) -> dict[int, Decimal]:
     """Per order line, the net amount of its refunds the payment provider confirmed."""
+    if not line_ids:
+        return {}
     return dict(RefundLine.objects.filter(line_id__in=list(line_ids), refund__status=Refund.Status.SUCCEEDED)
                 .values("line_id").annotate(net=Sum("net_amount")).values_list("line_id", "net"))
 

@@ -35,6 +35,10 @@ def _paid_orders_and_gmv(shop, period):
     return paid, gmv
 
 
+def _hint(response, label):
+    return next(f.hint for f in response.context["figures"] if f.label == label)
+
+
 def _change(response, label):
     return next(f.change for f in response.context["figures"] if f.label == label)
 
@@ -56,6 +60,14 @@ def test_seller_home_matches_the_raw_rows(client, demo):
     assert _value(response, "GMV") == f"¥{gmv:,.0f}"
     assert _value(response, "Orders") == f"{paid.count():,}"
     assert _value(response, "Affiliate orders") == f"{attributed.count():,}"
+    by_code = attributed.filter(via="code")
+    assert by_code.exists()  # the demo has orders by creator code in this period
+    assert _hint(response, "Affiliate orders") == f"{attributed.count() - by_code.count():,} by link · " \
+                                                  f"{by_code.count():,} by code"
+    channels = client.get(reverse("seller:performance"), {"days": 30}).context["channels"]
+    code_gmv = OrderLine.objects.filter(order__conversion__in=by_code).aggregate(t=Sum("net_amount"))["t"]
+    assert channels["code"] == {"orders": by_code.count(), "gmv": code_gmv}
+    assert channels["link"] == {"orders": attributed.count() - by_code.count(), "gmv": affiliate_gmv - code_gmv}
     assert _value(response, "Affiliate GMV") == f"¥{affiliate_gmv:,.0f}"
     assert _value(response, "Clicks") == f"{clicks.count():,}"
     assert sum(response.context["chart"]["clicks"]) == clicks.count()
@@ -78,6 +90,8 @@ def test_creator_home_matches_the_raw_rows(client, demo):
                                        order__placed_at__date__gte=period.start)
     assert _value(response, "Clicks") == f"{clicks.count():,}"
     assert _value(response, "Orders") == f"{orders.count():,}"
+    by_code = orders.filter(via="code").count()
+    assert _hint(response, "Orders") == f"{orders.count() - by_code:,} by link · {by_code:,} by code"
     earned = creator.commissions.filter(status="paid").aggregate(t=Sum("amount"))["t"] or Decimal(0)
     assert _value(response, "Paid").replace("$", "").replace(",", "") == f"{earned:.2f}"
 

@@ -16,7 +16,7 @@ from affiliates.selectors import collaborations_of_program, fulfilment_rate, pen
 from .. import selectors
 from ..filters import CreatorFilter
 from ..forms import CodeTermsForm
-from ..models import ProductAffiliateDaily
+from ..models import ProductAffiliateDaily, ShopAffiliateDaily
 from ..periods import period_from
 from ..tables import ContentStatsTable, CreatorStatsTable, CreatorTable, ProductStatsTable
 
@@ -46,7 +46,8 @@ class SellerPerformanceView(ProgramRequiredMixin, View):
         RequestConfig(request, paginate={"per_page": 25}).configure(table)
         return render(request, "tracking/seller_performance.html", {
             "table": table, "by_creator": by_creator, "tab": tab, "form": form, "period": period,
-            "channels": selectors.orders_by_channel(scope=Q(order__shop=request.shop), period=period),
+            "channels": selectors.orders_by_channel(scope=Q(shop=request.shop), period=period,
+                                                    model=ShopAffiliateDaily),
             "currency": currency})
 
 
