@@ -337,6 +337,35 @@ def test_a_code_order_after_the_creators_post_counts_for_both(client, world, pos
     assert conversion.via == Conversion.Via.CODE and conversion.content == post
 
 
+def test_orders_by_code_count_in_the_rollups_and_the_migration_backfills_them(client, world, post):
+    """Dashboards read orders by link and by code from the rollups; the migration that added
+    those counters counted the orders before it, on the same rows."""
+    import importlib
+
+    from django.apps import apps
+
+    from tracking.models import DailyLinkStats, ShopAffiliateDaily
+
+    by_code = [_order([(world["lamp"], 2)], code="MIKA10", cookie=_clicked(client, world["link"], post.tag)),
+               _order([(world["mug"], 1), (world["lamp"], 1)], code="mika10", email="b2@example.net")]
+    by_link = _order([(world["lamp"], 1)], cookie=_clicked(client, world["link"]), email="b3@example.net")
+    assert {o.conversion.via for o in by_code} == {"code"} and by_link.conversion.via == "link"
+    code_gmv = sum(line.net_amount for order in by_code for line in order.lines.all())
+    period = Period(start=TODAY, end=TODAY)
+    expected = {"link": {"orders": 1, "gmv": sum(line.net_amount for line in by_link.lines.all())},
+                "code": {"orders": 2, "gmv": code_gmv}}
+    shop = Q(shop=world["program"].shop)
+    assert selectors.orders_by_channel(scope=shop, period=period, model=ShopAffiliateDaily) == expected
+    assert selectors.orders_by_channel(scope=Q(creator=world["creator"]), period=period) == expected
+    assert ContentDaily.objects.get(content=post).code_orders == 1
+
+    for model in (DailyLinkStats, ShopAffiliateDaily, ContentDaily):
+        model.objects.update(code_orders=0, code_gmv=0)
+    importlib.import_module("tracking.migrations.0009_code_orders_in_rollups").backfill(apps, None)
+    assert selectors.orders_by_channel(scope=shop, period=period, model=ShopAffiliateDaily) == expected
+    assert ContentDaily.objects.get(content=post).code_orders == 1
+
+
 @pytest.mark.parametrize(("field", "value", "error"), [
     ("url", "javascript:alert(1)", "web address"), ("url", "", "web address"), ("title", "  ", "title"),
 ])
