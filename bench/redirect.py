@@ -4,7 +4,10 @@ gunicorn with 2 sync workers on PostgreSQL + Redis, a Celery worker with beat mo
 clicks from the stream to PostgreSQL, and wrk on 127.0.0.1 for a fixed time against
 each URL in turn. Then it waits for the batch task and counts the stored clicks.
 Prints: BENCH redirect tracked_rps=N bare_rps=N ratio=R tracked_p99_ms=N bare_p99_ms=N
-answered=N stored=N, then the same for a content piece's link (/r/<code>/<tag>):
+answered=N stored=N (the flusher storing clicks on the same 2 cores meanwhile), then
+BENCH redirect_web_only ... for the redirect with its clicks left in the stream while
+measured (as when flushers run on other machines; stored once the worker starts), then
+the same for a content piece's link (/r/<code>/<tag>):
 BENCH redirect_content tracked_rps=N ratio=R tracked_p99_ms=N answered=N stored=N with_content=N
 """
 
@@ -75,20 +78,28 @@ def main() -> None:
     celery = [os.path.join(os.path.dirname(PY), "celery"), "-A", "config", "worker", "-B", "--pool=solo",
               "--queues=clicks,default", "--loglevel=WARNING",
               "--schedule", str(ROOT / "bench" / ".celerybeat-schedule")]
-    with process(gunicorn, env, ready_url=f"{base}/healthz"), process(celery, env):
+    with process(gunicorn, env, ready_url=f"{base}/healthz"):
         wrk(base, "/bench/bare", seconds=2, tail=0)  # warm up both paths and the code cache
-        wrk(base, f"/r/{code}", seconds=2, tail=0)
-        before = settle(env)
+        warm = wrk(base, f"/r/{code}", seconds=2, tail=0)
         bare = wrk(base, "/bench/bare", seconds=SECONDS, tail=0)
-        tracked = wrk(base, f"/r/{code}", seconds=SECONDS, tail=TAIL)
-        stored = settle(env, at_least=before + tracked["tracked"]) - before
-        content = wrk(base, f"/r/{code}/{tag}", seconds=SECONDS, tail=TAIL)
-        content_stored = settle(env, at_least=before + stored + content["tracked"]) - before - stored
-        with_content = stored_clicks(env, WITH_CONTENT)
+        # The redirect alone, its clicks waiting in the stream: as with the flushers on
+        # other machines. They are stored (and counted) once the worker starts.
+        alone = wrk(base, f"/r/{code}", seconds=SECONDS, tail=TAIL)
+        with process(celery, env):
+            before = settle(env, at_least=warm["tracked"] + alone["tracked"])
+            tracked = wrk(base, f"/r/{code}", seconds=SECONDS, tail=TAIL)
+            stored = settle(env, at_least=before + tracked["tracked"]) - before
+            content = wrk(base, f"/r/{code}/{tag}", seconds=SECONDS, tail=TAIL)
+            content_stored = settle(env, at_least=before + stored + content["tracked"]) - before - stored
+            with_content = stored_clicks(env, WITH_CONTENT)
     tracked_rps = tracked["tracked"] / (SECONDS - TAIL)
     line("redirect", tracked_rps=round(tracked_rps), bare_rps=round(bare["rps"]),
          ratio=round(tracked_rps / bare["rps"], 2), tracked_p99_ms=tracked["p99_ms"], bare_p99_ms=bare["p99_ms"],
          answered=tracked["tracked"], stored=stored, errors_5xx=tracked["errors"] + bare["errors"])
+    alone_rps = alone["tracked"] / (SECONDS - TAIL)
+    line("redirect_web_only", tracked_rps=round(alone_rps), ratio=round(alone_rps / bare["rps"], 2),
+         tracked_p99_ms=alone["p99_ms"], answered=alone["tracked"], stored=before - warm["tracked"],
+         errors_5xx=alone["errors"])
     content_rps = content["tracked"] / (SECONDS - TAIL)
     line("redirect_content", tracked_rps=round(content_rps), ratio=round(content_rps / bare["rps"], 2),
          tracked_p99_ms=content["p99_ms"], answered=content["tracked"], stored=content_stored,
