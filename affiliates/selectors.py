@@ -258,13 +258,17 @@ def fulfilment_rate(*, fulfilled: int, overdue: int) -> int | None:
 
 def seller_affiliate_todo(*, program: AffiliateProgram) -> dict[str, int]:
     soon = timezone.now() + timedelta(days=3)
-    return {
-        "applications_pending": Application.objects.filter(program=program, status=Application.Status.PENDING).count(),
+    waiting = {
+        "applications_pending": Application.objects.filter(program=program, status=Application.Status.PENDING),
         "samples_waiting": SampleRequest.objects.filter(
-            program=program, status__in=[SampleRequest.Status.REQUESTED, SampleRequest.Status.APPROVED]).count(),
+            program=program, status__in=[SampleRequest.Status.REQUESTED, SampleRequest.Status.APPROVED]),
         "invitations_expiring": Invitation.objects.filter(
-            program=program, status=Invitation.Status.PENDING, expires_at__lte=soon).count(),
+            program=program, status=Invitation.Status.PENDING, expires_at__lte=soon),
     }
+    # One query: each count is a subquery of the program's row.
+    return AffiliateProgram.objects.filter(pk=program.pk).values(**{
+        name: Coalesce(Subquery(rows.order_by().values("program").annotate(n=Count("pk")).values("n")), 0)
+        for name, rows in waiting.items()}).get()
 
 
 def pending_rate_cuts(*, program: AffiliateProgram) -> list[RateChange]:

@@ -53,12 +53,10 @@ def creator_ranking(*, shop, period: Period, limit: int = 5) -> tuple[list[dict]
     groups counts them, so the count costs no second pass over the rollup rows. Only the
     sums the ranking shows are taken: each one is work per rollup row."""
     rows = list(DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
-                .values("creator_id").annotate(clicks=Sum("clicks"), orders=Sum("orders"), gmv=Sum("gmv"),
-                                               commission=Sum("commission"), active=Window(Count("*")))
+                .values("creator_id", handle=F("creator__handle"))
+                .annotate(clicks=Sum("clicks"), orders=Sum("orders"), gmv=Sum("gmv"),
+                          commission=Sum("commission"), active=Window(Count("*")))
                 .order_by("-gmv", "-clicks", "creator_id")[:limit])
-    handles = dict(Creator.objects.filter(pk__in=[row["creator_id"] for row in rows]).values_list("pk", "handle"))
-    for row in rows:
-        row["handle"] = handles[row["creator_id"]]
     return rows, (rows[0]["active"] if rows else 0)
 
 

@@ -145,3 +145,37 @@ def test_affiliate_orders_table_filters_exports_and_is_private(client, demo):
     assert {row.order.shop.slug for row in client.get(url).context["table"].data} == {"tokyo-tea"}
     client.force_login(CreatorFactory().user)
     assert client.get(url).status_code == 403
+
+
+def test_the_sellers_to_do_counts_their_own_rows(client):
+    """Each to-do badge of the seller home counts this shop's rows in that state, and only them."""
+    from datetime import timedelta as _days
+
+    from affiliates import services as affiliate_services
+    from affiliates.models import Invitation
+    from tests.factories import BUYER, ProductFactory, ProgramFactory, paid_order
+
+    def world():
+        program = ProgramFactory()
+        owner = ShopMembershipFactory(shop=program.shop).user
+        live = ProductFactory(shop=program.shop, stock=50)
+        ProductFactory(shop=program.shop, status="rejected")
+        for _ in range(2):
+            ProductFactory(shop=program.shop, status="in_review")
+        ProductFactory(shop=program.shop, stock=0)
+        paid_order((live, 1), buyer={**BUYER, "email": "todo@example.net"})
+        creators = [CreatorFactory() for _ in range(3)]
+        affiliate_services.application_submit(creator=creators[0], program=program)
+        affiliate_services.sample_request_create(creator=creators[1], product=live, shipping_address="1 Main St")
+        invitation, = affiliate_services.invitation_send(program=program, creators=[creators[2]],
+                                                         by=owner,
+                                                         all_products_rate=Decimal("12"))
+        Invitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() + _days(days=2))
+        return owner
+
+    mine = world()
+    world()  # another shop with the same to-dos: none of them count for the first
+    client.force_login(mine)
+    todo = client.get(reverse("seller:home")).context["todo"]
+    assert todo == {"orders_to_ship": 1, "products_rejected": 1, "products_in_review": 2, "products_out_of_stock": 1,
+                    "applications_pending": 1, "samples_waiting": 1, "invitations_expiring": 1}
