@@ -19,6 +19,7 @@ replica configured, none of this does anything.
 import functools
 import re
 import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -61,6 +62,15 @@ def _replica_answers() -> bool:
     return True
 
 
+@contextmanager
+def _reading():
+    token = _reading_replica.set(True)
+    try:
+        yield
+    finally:
+        _reading_replica.reset(token)
+
+
 def replica_read(func):
     """Run a read-only selector against the replica when `replica_usable()`; a QuerySet it
     returns stays bound to the database it was built for. If the replica fails while the
@@ -70,17 +80,12 @@ def replica_read(func):
     def wrapper(*args, **kwargs):
         if _reading_replica.get() or not replica_usable() or not _replica_answers():
             return func(*args, **kwargs)
-        token = _reading_replica.set(True)
         try:
-            result = func(*args, **kwargs)
+            with _reading():
+                result = func(*args, **kwargs)
         except DatabaseError:
             _mark_down()
-            _reading_replica.reset(token)
-            token = None
             return func(*args, **kwargs)
-        finally:
-            if token is not None:
-                _reading_replica.reset(token)
         return result.using(REPLICA) if isinstance(result, QuerySet) else result
 
     return wrapper

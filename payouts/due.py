@@ -20,11 +20,10 @@ Nothing is lost:
 Without Redis (the embedded default) and in eager tests, each order is its own task.
 """
 
-import os
-import socket
-
 import redis
 from django.conf import settings
+
+from common import streams
 
 from .services import commissions_create_for_orders
 
@@ -56,41 +55,16 @@ def add(order_ids: list[int]) -> bool:
     return bool(client.set(_flag(), 1, nx=True, px=settings.COMMISSIONS_DRAIN_EVERY_MS))
 
 
-def _ensure_group(client: redis.Redis) -> None:
-    try:
-        client.xgroup_create(settings.COMMISSIONS_DUE_STREAM, GROUP, id="0", mkstream=True)
-    except redis.ResponseError as exc:
-        if "BUSYGROUP" not in str(exc):
-            raise
-
-
 def drain(*, consumer: str | None = None, reclaim_after_ms: int = 60_000, max_batches: int = 200) -> tuple[int, bool]:
     """Compute what the stream holds, a batch at a time. Returns (commissions made, whether
-    entries are left because `max_batches` was reached: the caller sends another drain)."""
-    client, stream = _redis(), settings.COMMISSIONS_DUE_STREAM
-    consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
-    batch = settings.COMMISSIONS_DUE_BATCH
-    _ensure_group(client)
-
-    def read() -> list:
-        response = client.xreadgroup(GROUP, consumer, {stream: ">"}, count=batch)
-        return response[0][1] if response else []
-
-    _, claimed, *_ = client.xautoclaim(stream, GROUP, consumer, min_idle_time=reclaim_after_ms, start_id="0-0",
-                                       count=batch)
-    pending = [entry for entry in claimed if entry[1]]
-    made = 0
-    for _ in range(max_batches):
-        pending = pending or read()
-        if not pending:
-            client.delete(_flag())  # from here on, a queued order sends a drain of its own
-            pending = read()
-            if not pending:
-                return made, False
-        order_ids = sorted({int(pk) for _, fields in pending for pk in fields[b"orders"].split(b",")})
+    entries may be left because `max_batches` was reached: the caller sends another drain)."""
+    client, made, done = _redis(), 0, 0
+    for entries in streams.batches(
+            client, stream=settings.COMMISSIONS_DUE_STREAM, group=GROUP, consumer=consumer or streams.this_consumer(),
+            count=settings.COMMISSIONS_DUE_BATCH, max_batches=max_batches, reclaim_after_ms=reclaim_after_ms,
+            # From here on, an order queued sends a drain of its own.
+            before_last_look=lambda: client.delete(_flag())):
+        order_ids = sorted({int(pk) for _, fields in entries for pk in fields[b"orders"].split(b",")})
         made += commissions_create_for_orders(order_ids=order_ids)  # commits before the acknowledgement
-        entry_ids = [entry_id for entry_id, _ in pending]
-        client.xack(stream, GROUP, *entry_ids)
-        client.xdel(stream, *entry_ids)
-        pending = []
-    return made, True
+        done += 1
+    return made, done == max_batches

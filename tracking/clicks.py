@@ -13,9 +13,7 @@ import functools
 import hashlib
 import hmac
 import logging
-import os
 import re
-import socket
 import time
 import uuid
 from collections import defaultdict
@@ -27,6 +25,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from affiliates.models import Content
+from common import streams
 
 from .models import Click, Link
 from .rollups import Increment, rollup_add
@@ -252,14 +251,6 @@ def click_record(click: ClickData) -> str:
     return "database"
 
 
-def _ensure_group(client: redis.Redis) -> None:
-    try:
-        client.xgroup_create(settings.TRACKING_STREAM, settings.TRACKING_STREAM_GROUP, id="0", mkstream=True)
-    except redis.ResponseError as exc:
-        if "BUSYGROUP" not in str(exc):
-            raise
-
-
 def flush_clicks(*, consumer: str | None = None, max_batches: int = 50, reclaim_after_ms: int = 60_000) -> int:
     """Move clicks from the stream to the database in batches; returns how many were new.
 
@@ -273,25 +264,11 @@ def flush_clicks(*, consumer: str | None = None, max_batches: int = 50, reclaim_
     """
     if not settings.TRACKING_REDIS:
         return 0
-    consumer = consumer or f"{socket.gethostname()}-{os.getpid()}"
     client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
-    _ensure_group(client)
-    stream, group = settings.TRACKING_STREAM, settings.TRACKING_STREAM_GROUP
     stored = 0
-    # First whatever a dead flusher read and never acknowledged, then new entries.
-    _, claimed, *_ = client.xautoclaim(stream, group, consumer, min_idle_time=reclaim_after_ms, start_id="0-0",
-                                       count=settings.TRACKING_FLUSH_BATCH)
-    pending = [entry for entry in claimed if entry[1]]
-    for _ in range(max_batches):
-        if not pending:
-            response = client.xreadgroup(group, consumer, {stream: ">"}, count=settings.TRACKING_FLUSH_BATCH)
-            pending = response[0][1] if response else []
-        if not pending:
-            break
-        ids = [entry_id for entry_id, _ in pending]
-        batch = [ClickData.from_stream(fields) for _, fields in pending if fields]
-        stored += clicks_store(batch)  # commits before the acknowledgement below
-        client.xack(stream, group, *ids)
-        client.xdel(stream, *ids)
-        pending = []
+    for entries in streams.batches(client, stream=settings.TRACKING_STREAM, group=settings.TRACKING_STREAM_GROUP,
+                                   consumer=consumer or streams.this_consumer(), count=settings.TRACKING_FLUSH_BATCH,
+                                   max_batches=max_batches, reclaim_after_ms=reclaim_after_ms):
+        # Stored (committed) before the stream acknowledges the batch, when the next is asked for.
+        stored += clicks_store([ClickData.from_stream(fields) for _, fields in entries if fields])
     return stored

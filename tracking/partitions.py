@@ -19,6 +19,8 @@ from django.db import connection, transaction
 TABLE = "tracking_click"
 DEFAULT = f"{TABLE}_default"
 _NAME = re.compile(rf"^{TABLE}_y(\d{{4}})m(\d{{2}})$")
+# Months made ahead of today, by the migration and the daily task.
+MONTHS_AHEAD = 3
 # Two beat runs, or a run and the migration, never make the same month at once.
 _LOCK_KEY = 7_202_612
 
@@ -27,7 +29,8 @@ def _first_of_month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _next_month(month: date) -> date:
+def next_month(month: date) -> date:
+    """The first day of the month after `month`'s."""
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
@@ -60,7 +63,7 @@ def months(using=connection) -> list[date]:
 def _create_month(cursor, month: date) -> None:
     """Make one month's partition. Rows of that month already in the default partition move
     into it first, so attaching never fails on them."""
-    name, low, high = _name(month), _bound(month), _bound(_next_month(month))
+    name, low, high = _name(month), _bound(month), _bound(next_month(month))
     cursor.execute(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS)")
     cursor.execute(
         f"WITH moved AS (DELETE FROM {DEFAULT} WHERE at >= %s AND at < %s RETURNING *) "  # noqa: S608 - our names
@@ -82,7 +85,7 @@ def partitions_ensure(*, start: date, end: date, using=connection) -> list[str]:
             if month not in have:
                 _create_month(cursor, month)
                 made.append(_name(month))
-            month = _next_month(month)
+            month = next_month(month)
     return made
 
 
@@ -94,9 +97,12 @@ def partitions_drop_before(cutoff: datetime, using=connection) -> tuple[int, int
         return 0, 0
     dropped = removed = 0
     with transaction.atomic(using=using.alias), using.cursor() as cursor:
+        # Clicks inserted earlier in the same transaction have their (deferred) link check
+        # pending, and PostgreSQL drops no table with pending checks: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_LOCK_KEY])
         for month in months(using):
-            if datetime.fromisoformat(_bound(_next_month(month))) > cutoff:
+            if datetime.fromisoformat(_bound(next_month(month))) > cutoff:
                 break
             name = _name(month)
             cursor.execute(f"SELECT count(*) FROM {name}")  # noqa: S608 - our name
@@ -143,12 +149,14 @@ def _move_table(cursor, *, partitioned: bool) -> None:
         cursor.execute(f"SELECT min(at), max(at) FROM {old}")  # noqa: S608 - our name
         low, high = cursor.fetchone()
         today = datetime.now(UTC).date()
-        month, end = _first_of_month(min(low.date(), today) if low else today), _next_month(_next_month(
-            _next_month(_first_of_month(max(high.date(), today) if high else today))))
+        month = _first_of_month(min(low.date(), today) if low else today)
+        end = max(high.date(), today) if high else today
+        for _ in range(MONTHS_AHEAD):
+            end = next_month(end)
         while month <= end:
-            name, start, stop = _name(month), _bound(month), _bound(_next_month(month))
+            name, start, stop = _name(month), _bound(month), _bound(next_month(month))
             cursor.execute(f"CREATE TABLE {name} PARTITION OF {TABLE} FOR VALUES FROM (%s) TO (%s)", [start, stop])
-            month = _next_month(month)
+            month = next_month(month)
     for _, definition in indexes:
         cursor.execute(re.sub(r" ON (ONLY )?\S+ ", f" ON {TABLE} ", definition, count=1))
     for name, definition in foreign_keys:

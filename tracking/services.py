@@ -217,12 +217,11 @@ def clicks_prune(*, now=None) -> int:
     return deleted
 
 
-def click_partitions_make(*, now=None, ahead: int = 3) -> list[str]:
+def click_partitions_make(*, now=None, ahead: int = partitions.MONTHS_AHEAD) -> list[str]:
     """Make the click table's partitions from this month to `ahead` months on (PostgreSQL)."""
-    today = (now or timezone.now()).date()
-    end = today.replace(day=1)
+    today = end = (now or timezone.now()).date()
     for _ in range(ahead):
-        end = (end + timedelta(days=32)).replace(day=1)
+        end = partitions.next_month(end)
     return partitions.partitions_ensure(start=today, end=end)
 
 

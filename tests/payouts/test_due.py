@@ -8,6 +8,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
+from common import streams
 from payouts import due
 from payouts.models import Commission
 from tests.payouts.test_commissions import attributed_order, link  # noqa: F401 - the fixture
@@ -44,7 +45,7 @@ def test_what_a_dead_drain_read_is_claimed_by_the_next_and_computed_once(link, s
     orders = [attributed_order(link, key=f"dead{i}") for i in range(3)]
     for order in orders:
         due.add([order.pk])
-    due._ensure_group(stream)
+    streams.ensure_group(stream, settings.COMMISSIONS_DUE_STREAM, due.GROUP)
     stream.xreadgroup(due.GROUP, "a-drain-that-died", {settings.COMMISSIONS_DUE_STREAM: ">"}, count=10)
     # Not idle for long yet: left to the drain that read them (it may only be slow).
     assert due.drain(consumer="alive") == (0, False)

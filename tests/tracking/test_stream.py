@@ -7,6 +7,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 
+from common import streams
 from tests.factories import LinkFactory
 from tracking import clicks, tasks
 from tracking.models import Click, DailyLinkStats
@@ -58,7 +59,7 @@ def test_an_entry_delivered_twice_is_stored_once(stream, settings):
 def test_entries_a_crashed_flusher_read_but_never_acknowledged_are_stored(client, stream, settings):
     link = LinkFactory()
     _hit(client, link, 2)
-    clicks._ensure_group(stream)
+    streams.ensure_group(stream, settings.TRACKING_STREAM, settings.TRACKING_STREAM_GROUP)
     # A flusher reads the entries and dies before storing them.
     read = stream.xreadgroup(settings.TRACKING_STREAM_GROUP, "crashed", {settings.TRACKING_STREAM: ">"}, count=10)
     assert len(read[0][1]) == 2
