@@ -56,13 +56,6 @@ class DayColumn(tables.DateTimeColumn):
         return value.astimezone(UTC).date() if value else None
 
 
-def _phone_class(own: str):
-    # django-tables2 calls attribute functions with the arguments they name, so no defaults here.
-    def css_class(bound_column, table):
-        return " ".join(filter(None, [own, table.phone_role(bound_column)])) or None
-    return css_class
-
-
 class BaseTable(tables.Table):
     """The look every table in the seller centre and creator portal shares, and its CSV.
 
@@ -81,25 +74,20 @@ class BaseTable(tables.Table):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Computed when the cell renders, so a label a subclass sets after this still shows.
-        for bound in self.columns.iterall():
-            td = dict(bound.column.attrs.get("td", {}))
-            td["data-label"] = lambda bound_column: str(bound_column.verbose_name)
-            td["class"] = _phone_class(td.get("class", ""))
-            bound.column.attrs = {**bound.column.attrs, "td": td}
+        # Each column's own cell class; the phone role is added to it when the table renders.
+        self._own_td_class = {bound.name: bound.column.attrs.get("td", {}).get("class", "")
+                              for bound in self.columns.iterall()}
 
     def before_render(self, request):
-        """The cell labels and phone roles as plain strings, once per column, now that the
-        visible columns are known (`render_table` calls this). The functions set in
-        __init__ would be called again for every cell, through inspect.signature: about
-        3 ms per row of a wide table."""
+        """Label every cell with its column's name and give it its phone role, once per
+        column, now that the visible columns are known (both ways of rendering a table call
+        this; attribute functions would run again for every cell)."""
         super().before_render(request)
         for bound in self.columns.iterall():
-            td = dict(bound.column.attrs["td"])
-            if callable(td.get("data-label")):
-                td["data-label"] = str(bound.verbose_name)
-                td["class"] = td["class"](bound_column=bound, table=self)
-                bound.column.attrs = {**bound.column.attrs, "td": td}
+            own = self._own_td_class.get(bound.name, "")
+            td = {**bound.column.attrs.get("td", {}), "data-label": str(bound.verbose_name),
+                  "class": " ".join(filter(None, [own, self.phone_role(bound)])) or None}
+            bound.column.attrs = {**bound.column.attrs, "td": td}
 
     def phone_role(self, bound_column) -> str:
         """On a phone: phone_title (else the first column, a check box aside) is the row's

@@ -1,0 +1,39 @@
+"""The shared table: on a phone every cell carries its column's name, one cell is the row's
+title and one its key figure (static/css/site.css turns rows into cards with them)."""
+
+import re
+
+import django_tables2 as tables
+from django.test import RequestFactory
+
+from common.tables import BaseTable
+
+
+class _Table(BaseTable):
+    select = tables.CheckBoxColumn(accessor="pk")
+    name = tables.Column(verbose_name="Product")
+    units = tables.Column(verbose_name="Units sold", attrs={"td": {"class": "text-end"}})
+    gmv = tables.Column(verbose_name="GMV")
+
+    phone_key = "gmv"
+
+
+ROWS = [{"pk": 1, "name": "Lamp", "units": 3, "gmv": "120.00"}, {"pk": 2, "name": "Mug", "units": 9, "gmv": "71.91"}]
+
+
+def _cells(table) -> list[str]:
+    return re.findall(r"<td [^>]*>", table.as_html(RequestFactory().get("/")))
+
+
+def test_every_cell_is_labelled_and_the_row_has_a_title_and_a_key_figure():
+    cells = _cells(_Table(ROWS))
+    assert cells[:4] == ['<td data-label="Select">', '<td data-label="Product" class="cell-title">',
+                         '<td class="text-end" data-label="Units sold">', '<td data-label="GMV" class="cell-key">']
+    assert cells[4:] == cells[:4]  # the same for every row
+    assert len(_cells(_Table(ROWS))) == 8  # rendering again adds nothing twice
+
+
+def test_the_title_is_the_first_visible_column_once_the_view_hides_one():
+    table = _Table(ROWS)
+    table.columns.hide("name")
+    assert '<td class="cell-title text-end" data-label="Units sold">' in _cells(table)
