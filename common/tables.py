@@ -1,12 +1,33 @@
 """The tables every list in the seller centre, creator portal and ops pages is built on:
 one look, one CSV export in which money is a number with its currency and times are UTC."""
 
+import functools
 from datetime import UTC
 
 import django_tables2 as tables
+from django_tables2 import utils as tables_utils
 
 from .exports import csv_response
 from .money import format_money, money_cell
+
+_signature = tables_utils.signature
+
+
+@functools.lru_cache(maxsize=1024)
+def _method_signature(function) -> tuple:
+    args, keywords = _signature(function)
+    return args[1:], keywords  # a method's signature without `self`, as tables2 reads a bound one
+
+
+def _cached_signature(fn) -> tuple:
+    """django-tables2 works out a cell's render method's parameters with inspect.signature
+    for every cell, about a fifth of a table's rendering; a method's parameters do not
+    change, so they are worked out once per function (as Django does, django/django#13151)."""
+    function = getattr(fn, "__func__", None)
+    return _signature(fn) if function is None else _method_signature(function)
+
+
+tables_utils.signature = _cached_signature  # call_with_appropriate looks it up per call
 
 
 class MoneyColumn(tables.Column):
@@ -70,7 +91,7 @@ class BaseTable(tables.Table):
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle table-stack"}
-        template_name = "django_tables2/bootstrap5-responsive.html"
+        template_name = "django_tables2/kinship.html"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,6 +109,7 @@ class BaseTable(tables.Table):
             td = {**bound.column.attrs.get("td", {}), "data-label": str(bound.verbose_name),
                   "class": " ".join(filter(None, [own, self.phone_role(bound)])) or None}
             bound.column.attrs = {**bound.column.attrs, "td": td}
+            bound.td_html = bound.attrs["td"].as_html()  # the same for every cell: no attribute is a function
 
     def phone_role(self, bound_column) -> str:
         """On a phone: phone_title (else the first column, a check box aside) is the row's

@@ -37,3 +37,37 @@ def test_the_title_is_the_first_visible_column_once_the_view_hides_one():
     table = _Table(ROWS)
     table.columns.hide("name")
     assert '<td class="cell-title text-end" data-label="Units sold">' in _cells(table)
+
+
+def test_cells_render_as_django_tables2_renders_them():
+    """The project's template works out each column's cell attributes once; the cells and
+    their attributes are what tables2's own template gives."""
+
+    class Stock(_Table):
+        def render_units(self, value, record):  # a render method that reads the row
+            return f"{value} of {record['name']}"
+
+    ours = Stock(ROWS).as_html(RequestFactory().get("/"))
+    theirs = Stock(ROWS, template_name="django_tables2/bootstrap5-responsive.html").as_html(RequestFactory().get("/"))
+    def cells(html):
+        return re.findall(r"<td[^>]*>.*?</td>", re.sub(r"\s+", " ", html))
+    assert cells(ours) == cells(theirs)
+    assert "3 of Lamp" in ours and "9 of Mug" in ours
+
+
+def test_render_methods_get_the_arguments_they_name():
+    from django_tables2 import utils
+
+    class Sales(_Table):
+        def render_gmv(self, value):
+            return f"${value}"
+
+        def render_units(self, record, **kwargs):
+            return f"{record['units']} ({kwargs['value']})"
+
+    table = Sales(ROWS)
+    assert utils.signature(table.render_gmv) == (("value",), None)
+    assert utils.signature(table.render_units) == (("record",), "kwargs")
+    assert utils.signature(Sales(ROWS).render_gmv) == (("value",), None)  # another table, the same answer
+    html = table.as_html(RequestFactory().get("/"))
+    assert "$120.00" in html and "3 (3)" in html
