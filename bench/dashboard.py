@@ -42,6 +42,12 @@ INSERT INTO tracking_dailylinkstats (day, link_id, shop_id, product_id, creator_
   flagged_clicks, orders, items, gmv, commission)
 SELECT current_date - d, l.id, p.shop_id, l.product_id, l.creator_id, 27, 24, 1, 1, 1, 20, 2
 FROM tracking_link l JOIN shops_product p ON p.id = l.product_id, generate_series(0, 364) d;
+INSERT INTO tracking_shopcreator (shop_id, creator_id) SELECT DISTINCT shop_id, creator_id FROM tracking_dailylinkstats;
+INSERT INTO tracking_shopcreatortodate (shop_id, creator_id, day, clicks, orders, gmv, commission)
+SELECT shop_id, creator_id, day, SUM(SUM(clicks)) OVER pair, SUM(SUM(orders)) OVER pair, SUM(SUM(gmv)) OVER pair,
+  SUM(SUM(commission)) OVER pair
+FROM tracking_dailylinkstats GROUP BY shop_id, creator_id, day
+WINDOW pair AS (PARTITION BY shop_id, creator_id ORDER BY day);
 INSERT INTO tracking_shopaffiliatedaily (shop_id, day, clicks, unique_clicks, flagged_clicks, orders, items, gmv,
   commission)
 SELECT shop_id, day, sum(clicks), sum(unique_clicks), sum(flagged_clicks), sum(orders), sum(items), sum(gmv),

@@ -61,6 +61,13 @@ def affiliate_orders(*, shop: Shop):
             .annotate(commission=Subquery(commission)).order_by("-created_at"))
 
 
-def latest_affiliate_orders(*, shop: Shop, limit: int = 10):
-    """The shop's last attributed orders, for the seller home."""
-    return affiliate_orders(shop=shop)[:limit]
+def latest_affiliate_orders(*, shop: Shop, limit: int = 10) -> list[dict]:
+    """The shop's last attributed orders for the seller home: the order's id, number, total
+    and currency, the creator's handle and the commission, and nothing else."""
+    commission = (Commission.objects.filter(order=OuterRef("order")).values("order")
+                  .annotate(total=Sum(F("amount") - F("clawed_back"))).values("total"))
+    return list(Conversion.objects.filter(order__shop=shop, outcome=Conversion.Outcome.ATTRIBUTED)
+                .order_by("-created_at")
+                .values("order_id", number=F("order__number"), total=F("order__total"),
+                        currency=F("order__currency"), handle=F("creator__handle"))
+                .annotate(commission=Subquery(commission))[:limit])

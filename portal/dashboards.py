@@ -26,12 +26,7 @@ from payouts.selectors import balances
 from shops.models import Order, Product, Shop, ShopDailyStats
 from tracking.models import Click, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
 from tracking.periods import Period
-from tracking.selectors import (
-    active_creators,
-    conversion_rate,
-    creator_ranking,
-    stats_grouped,
-)
+from tracking.selectors import conversion_rate, creator_ranking, stats_grouped
 
 ZERO = Decimal("0")
 
@@ -99,8 +94,8 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
     now, before = ({**_totals(shop_rows, p, shop_fields),
                     **{f"affiliate_{field}": value for field, value in _totals(link_rows, p, link_fields).items()}}
                    for p in (period, period.previous()))
-    top_creators, active = creator_ranking(shop=shop, period=period)
-    active_before = active_creators(shop=shop, period=period.previous())
+    ranking = creator_ranking(shop=shop, period=period)
+    top_creators, active, active_before = ranking.top, ranking.active, ranking.active_before
     samples = creator_fulfilment(shop=shop, creator_ids=[row["creator_id"] for row in top_creators])
     for row in top_creators:
         row["samples"] = samples.get(row["creator_id"], (0, 0))

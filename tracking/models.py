@@ -236,3 +236,41 @@ class ContentDaily(_Counters):
 
     def __str__(self):
         return f"{self.content_id} {self.shop_id} {self.day}"
+
+
+class ShopCreator(models.Model):
+    """A creator who has brought a shop anything the rollups count: the list the shop's
+    creator ranking walks, and the row each writer of the pair's running totals locks."""
+
+    # The unique constraints below lead with the shop: no index of its own.
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", db_index=False)
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "creator"], name="one_row_per_shop_creator")]
+
+    def __str__(self):
+        return f"{self.shop_id} {self.creator_id}"
+
+
+class ShopCreatorToDate(models.Model):
+    """A creator's figures for a shop from their first day up to and including `day`, one
+    row per day the rollups changed for the pair. The figures of any period are two rows'
+    difference (the last row on or before its end minus the last row before its start), so
+    ranking a shop's creators reads two rows per creator, however long the period is.
+    Kept by rollups.rollup_add beside DailyLinkStats, which they always equal in sum."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", db_index=False)
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    clicks = models.PositiveBigIntegerField(default=0)
+    orders = models.PositiveBigIntegerField(default=0)
+    gmv = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    commission = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "creator", "day"], name="one_to_date_row_per_day")]
+        verbose_name_plural = "shop creator figures to date"
+
+    def __str__(self):
+        return f"{self.shop_id} {self.creator_id} to {self.day}"

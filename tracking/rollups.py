@@ -1,6 +1,6 @@
 """Incremental upkeep of DailyLinkStats: one upsert per (day, link), set-based, and of
-its sums per shop, per product and, for increments that came through a content piece's
-link, per content piece.
+its sums per shop, per product, per shop and creator to date and, for increments that came
+through a content piece's link, per content piece.
 
 Every writer (the click batch, attribution, commissions) adds its increments here, so
 the rollups stay the only place dashboards read from.
@@ -13,13 +13,24 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
+from django.db.models import F
 
-from .models import ContentDaily, DailyLinkStats, Link, ProductAffiliateDaily, ShopAffiliateDaily
+from .models import (
+    ContentDaily,
+    DailyLinkStats,
+    Link,
+    ProductAffiliateDaily,
+    ShopAffiliateDaily,
+    ShopCreator,
+    ShopCreatorToDate,
+)
 
 # `code_orders` and `code_gmv`: the part of `orders` and `gmv` a creator code credited.
 COUNTERS = ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission", "code_orders",
             "code_gmv")
 MONEY = ("gmv", "commission", "code_gmv")
+# What the creator ranking shows, kept to date per shop and creator (ShopCreatorToDate).
+TO_DATE = ("clicks", "orders", "gmv", "commission")
 
 
 @dataclass
@@ -51,11 +62,13 @@ def rollup_add(increments: Iterable[Increment]) -> int:
     rows = []
     by_shop: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     by_product: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    by_pair: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     for (day, link_id), values in sorted(merged.items()):
         link = links[link_id]
         rows.append((day, link_id, link["product__shop_id"], link["product_id"], link["creator_id"], *_typed(values)))
         for coarse in (by_shop[(day, link["product__shop_id"])],
-                       by_product[(day, link["product__shop_id"], link["product_id"])]):
+                       by_product[(day, link["product__shop_id"], link["product_id"])],
+                       by_pair[(link["product__shop_id"], link["creator_id"], day)]):
             for name in COUNTERS:
                 coarse[name] += values[name]
     # Rows go in key order, as every writer's do: two batches lock shared rows in one order.
@@ -64,6 +77,8 @@ def rollup_add(increments: Iterable[Increment]) -> int:
             [(day, shop, *_typed(v)) for (day, shop), v in sorted(by_shop.items())])
     _upsert(ProductAffiliateDaily, ("day", "shop_id", "product_id"), "(product_id, day)",
             [(day, shop, product, *_typed(v)) for (day, shop, product), v in sorted(by_product.items())])
+    _add_to_date([(*key, *(Decimal(v[name]) if name in MONEY else int(v[name]) for name in TO_DATE))
+                  for key, v in sorted(by_pair.items())])
     if through_content:
         by_content: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
         for (day, link_id, content_id), values in through_content.items():
@@ -104,3 +119,59 @@ def _upsert(model, keys: tuple[str, ...], conflict: str, rows: list[tuple]) -> N
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
                                f"ON CONFLICT {conflict} DO UPDATE SET {updates}", rows)
+
+
+def _add_to_date(rows: list[tuple]) -> None:
+    """Add (shop, creator, day, *TO_DATE) increments, sorted and unique per key, to the
+    pairs' figures to date: each increment to its day's row and to every later row.
+
+    The pairs' ShopCreator rows are locked first, in key order: a writer that makes a new
+    day's row from the row before it must not miss an increment another writer is adding
+    to that row, so writers of one pair take turns (they already queue on the shop's daily
+    row). A day's new row starts from the pair's last row before it, then gets its share.
+    """
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        _add_to_date_rowwise(rows)
+        return
+    columns = list(zip(*rows, strict=True))
+    pairs = sorted({row[:2] for row in rows})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tracking_shopcreator (shop_id, creator_id) "
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ORDER BY 1, 2 "
+            "ON CONFLICT (shop_id, creator_id) DO UPDATE SET shop_id = excluded.shop_id",
+            [[shop for shop, _ in pairs], [creator for _, creator in pairs]])
+        cursor.execute(
+            "INSERT INTO tracking_shopcreatortodate (shop_id, creator_id, day, clicks, orders, gmv, commission) "
+            "SELECT k.shop, k.creator, k.day, COALESCE(p.clicks, 0), COALESCE(p.orders, 0), COALESCE(p.gmv, 0), "
+            "COALESCE(p.commission, 0) FROM unnest(%s::bigint[], %s::bigint[], %s::date[]) AS k(shop, creator, day) "
+            "LEFT JOIN LATERAL (SELECT t.clicks, t.orders, t.gmv, t.commission FROM tracking_shopcreatortodate t "
+            "WHERE t.shop_id = k.shop AND t.creator_id = k.creator AND t.day < k.day ORDER BY t.day DESC LIMIT 1) p "
+            "ON true ORDER BY 1, 2, 3 ON CONFLICT (shop_id, creator_id, day) DO NOTHING",
+            [list(columns[0]), list(columns[1]), list(columns[2])])
+        changes = [row for row in rows if any(row[3:])]
+        if not changes:
+            return
+        cursor.execute(
+            "UPDATE tracking_shopcreatortodate t SET clicks = t.clicks + d.clicks, orders = t.orders + d.orders, "
+            "gmv = t.gmv + d.gmv, commission = t.commission + d.commission "
+            "FROM (SELECT r.id, SUM(k.clicks) AS clicks, SUM(k.orders) AS orders, SUM(k.gmv) AS gmv, "
+            "SUM(k.commission) AS commission FROM tracking_shopcreatortodate r "
+            "JOIN unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[], %s::bigint[], %s::numeric[], "
+            "%s::numeric[]) AS k(shop, creator, day, clicks, orders, gmv, commission) "
+            "ON r.shop_id = k.shop AND r.creator_id = k.creator AND r.day >= k.day GROUP BY r.id) d "
+            "WHERE t.id = d.id",
+            [list(column) for column in zip(*changes, strict=True)])
+
+
+def _add_to_date_rowwise(rows: list[tuple]) -> None:
+    """_add_to_date for SQLite (the embedded default): one writer at a time, row by row."""
+    for shop, creator, day, *values in rows:
+        ShopCreator.objects.get_or_create(shop_id=shop, creator_id=creator)
+        pair = ShopCreatorToDate.objects.filter(shop_id=shop, creator_id=creator)
+        if not pair.filter(day=day).exists():
+            before = pair.filter(day__lt=day).order_by("-day").values(*TO_DATE).first() or {}
+            pair.create(day=day, **{name: before.get(name, 0) for name in TO_DATE})
+        pair.filter(day__gte=day).update(**{name: F(name) + value for name, value in zip(TO_DATE, values, strict=True)})

@@ -2,9 +2,11 @@
 sums), never raw clicks; what a creator code brought comes from the conversions. The
 `@replica_read` ones read a streaming replica when one is configured (common/db.py)."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db import connections, router
 from django.db.models import (
     CharField,
     Count,
@@ -17,7 +19,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -26,7 +27,7 @@ from affiliates.models import Content, Creator
 from affiliates.selectors import creators_for_sellers
 from common.db import replica_read
 
-from .models import ContentDaily, Conversion, CreatorPerformance, DailyLinkStats, Link
+from .models import ContentDaily, Conversion, CreatorPerformance, DailyLinkStats, Link, ShopCreatorToDate
 from .periods import Period
 
 SUMS = {name: Sum(name) for name in
@@ -46,24 +47,78 @@ def stats_grouped(*, scope: Q, group_by: dict[str, str], period: Period, model=D
     )
 
 
-@replica_read
-def creator_ranking(*, shop, period: Period, limit: int = 5) -> tuple[list[dict], int]:
-    """The shop's top creators of the period (GMV, then clicks) with their sums, and how many
-    creators were active in it (had a rollup row). One grouped query: a window over the
-    groups counts them, so the count costs no second pass over the rollup rows. Only the
-    sums the ranking shows are taken: each one is work per rollup row."""
-    rows = list(DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
-                .values("creator_id", handle=F("creator__handle"))
-                .annotate(clicks=Sum("clicks"), orders=Sum("orders"), gmv=Sum("gmv"),
-                          commission=Sum("commission"), active=Window(Count("*")))
-                .order_by("-gmv", "-clicks", "creator_id")[:limit])
-    return rows, (rows[0]["active"] if rows else 0)
+@dataclass(frozen=True)
+class Ranking:
+    """A shop's top creators of a period and how many creators were active in it and in the
+    period before (had a rollup row: a click, an order or a commission)."""
+
+    top: list[dict]  # creator_id, handle, clicks, orders, gmv, commission; best first
+    active: int
+    active_before: int
+
+
+# Two index probes per creator of the shop, whatever the period's length: the figures of a
+# period are the last row to date on or before its end minus the last row before its start.
+RANKING_SQL = """
+SELECT r.creator_id, c.handle, r.clicks, r.orders, r.gmv, r.commission, r.active, r.active_count, r.before_count
+FROM (
+  SELECT s.*, COUNT(*) FILTER (WHERE s.active) OVER () AS active_count,
+         COUNT(*) FILTER (WHERE s.active_before) OVER () AS before_count
+  FROM (
+    SELECT p.creator_id,
+           COALESCE(e.clicks, 0) - COALESCE(b.clicks, 0) AS clicks,
+           COALESCE(e.orders, 0) - COALESCE(b.orders, 0) AS orders,
+           COALESCE(e.gmv, 0) - COALESCE(b.gmv, 0) AS gmv,
+           COALESCE(e.commission, 0) - COALESCE(b.commission, 0) AS commission,
+           COALESCE(e.day >= %(start)s, false) AS active,
+           COALESCE(b.day >= %(before)s, false) AS active_before
+    FROM tracking_shopcreator p
+    LEFT JOIN LATERAL (
+      SELECT t.day, t.clicks, t.orders, t.gmv, t.commission FROM tracking_shopcreatortodate t
+      WHERE t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day <= %(end)s
+      ORDER BY t.day DESC LIMIT 1) e ON true
+    LEFT JOIN LATERAL (
+      SELECT t.day, t.clicks, t.orders, t.gmv, t.commission FROM tracking_shopcreatortodate t
+      WHERE t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day < %(start)s
+      ORDER BY t.day DESC LIMIT 1) b ON true
+    WHERE p.shop_id = %(shop)s
+  ) s
+  ORDER BY s.active DESC, s.gmv DESC, s.clicks DESC, s.creator_id
+  LIMIT %(limit)s
+) r
+JOIN affiliates_creator c ON c.id = r.creator_id
+ORDER BY r.active DESC, r.gmv DESC, r.clicks DESC, r.creator_id
+"""
 
 
 @replica_read
-def active_creators(*, shop, period: Period) -> int:
-    return (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
-            .values("creator").distinct().count())
+def creator_ranking(*, shop, period: Period, limit: int = 5) -> Ranking:
+    """The shop's top creators of the period (GMV, then clicks), with how many creators were
+    active in it and in the period before, from the figures to date (ShopCreatorToDate): one
+    query whose cost grows with the shop's creators, not with the period's days.
+    SQLite (the embedded default, no LATERAL) sums the daily rollups instead."""
+    database = connections[router.db_for_read(ShopCreatorToDate)]
+    if database.vendor != "postgresql":
+        return _creator_ranking_from_days(shop=shop, period=period, limit=limit)
+    with database.cursor() as cursor:
+        cursor.execute(RANKING_SQL, {"shop": shop.pk, "start": period.start, "end": period.end,
+                                     "before": period.previous().start, "limit": limit})
+        rows = cursor.fetchall()
+    top = [{"creator_id": creator_id, "handle": handle, "clicks": clicks, "orders": orders, "gmv": gmv,
+            "commission": commission}
+           for creator_id, handle, clicks, orders, gmv, commission, active, *_ in rows if active]
+    return Ranking(top=top, active=rows[0][7] if rows else 0, active_before=rows[0][8] if rows else 0)
+
+
+def _creator_ranking_from_days(*, shop, period: Period, limit: int) -> Ranking:
+    def in_period(days: Period):
+        return DailyLinkStats.objects.filter(shop=shop, day__range=(days.start, days.end))
+
+    top = list(in_period(period).values("creator_id", handle=F("creator__handle"))
+               .annotate(clicks=Sum("clicks"), orders=Sum("orders"), gmv=Sum("gmv"), commission=Sum("commission"))
+               .order_by("-gmv", "-clicks", "creator_id")[:limit])
+    return Ranking(top=top, active=in_period(period).values("creator").distinct().count(),
+                   active_before=in_period(period.previous()).values("creator").distinct().count())
 
 
 def links_of_creator(*, creator) -> QuerySet[Link]:
