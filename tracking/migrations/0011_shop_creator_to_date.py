@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name_plural': 'shop creator figures to date',
-                'constraints': [models.UniqueConstraint(fields=('shop', 'creator', 'day'), name='one_to_date_row_per_day')],
+                'constraints': [models.UniqueConstraint(fields=('shop', 'creator', 'day'), include=('clicks', 'orders', 'gmv', 'commission'), name='one_to_date_row_per_day')],
             },
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
