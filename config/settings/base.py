@@ -362,7 +362,7 @@ ADMIN_URL = "ops/"
 # ------------------------------------------------------------------------------
 # Tables
 # ------------------------------------------------------------------------------
-DJANGO_TABLES2_TEMPLATE = "django_tables2/kinship.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"  # BaseTable uses its own (common/tables.py)
 
 # ------------------------------------------------------------------------------
 # Logging: one line per event.
