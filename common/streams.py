@@ -12,6 +12,17 @@ import socket
 from collections.abc import Callable, Iterator
 
 import redis
+from django.conf import settings
+
+_clients: dict[str, redis.Redis] = {}
+
+
+def client() -> redis.Redis:
+    """This process's Redis client for reading and writing work streams (one per REDIS_URL)."""
+    url = settings.REDIS_URL
+    if url not in _clients:
+        _clients[url] = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+    return _clients[url]
 
 
 def this_consumer() -> str:

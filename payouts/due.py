@@ -20,7 +20,6 @@ Nothing is lost:
 Without Redis (the embedded default) and in eager tests, each order is its own task.
 """
 
-import redis
 from django.conf import settings
 
 from common import streams
@@ -29,18 +28,8 @@ from .services import commissions_create_for_orders
 
 GROUP = "kinship-commissions"
 
-_client = None
-
-
 def enabled() -> bool:
     return settings.COMMISSIONS_MICROBATCH
-
-
-def _redis() -> redis.Redis:
-    global _client
-    if _client is None:
-        _client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
-    return _client
 
 
 def _flag() -> str:
@@ -50,7 +39,7 @@ def _flag() -> str:
 def add(order_ids: list[int]) -> bool:
     """Queue the orders; True when the caller should send a drain (none was sent within
     the last COMMISSIONS_DRAIN_EVERY_MS). Raises redis.RedisError if Redis is away."""
-    client = _redis()
+    client = streams.client()
     client.xadd(settings.COMMISSIONS_DUE_STREAM, {"orders": ",".join(str(pk) for pk in order_ids)})
     return bool(client.set(_flag(), 1, nx=True, px=settings.COMMISSIONS_DRAIN_EVERY_MS))
 
@@ -58,7 +47,7 @@ def add(order_ids: list[int]) -> bool:
 def drain(*, consumer: str | None = None, reclaim_after_ms: int = 60_000, max_batches: int = 200) -> tuple[int, bool]:
     """Compute what the stream holds, a batch at a time. Returns (commissions made, whether
     entries may be left because `max_batches` was reached: the caller sends another drain)."""
-    client, made, done = _redis(), 0, 0
+    client, made, done = streams.client(), 0, 0
     for entries in streams.batches(
             client, stream=settings.COMMISSIONS_DUE_STREAM, group=GROUP, consumer=consumer or streams.this_consumer(),
             count=settings.COMMISSIONS_DUE_BATCH, max_batches=max_batches, reclaim_after_ms=reclaim_after_ms,

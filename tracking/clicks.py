@@ -264,9 +264,9 @@ def flush_clicks(*, consumer: str | None = None, max_batches: int = 50, reclaim_
     """
     if not settings.TRACKING_REDIS:
         return 0
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=5, socket_connect_timeout=2)
     stored = 0
-    for entries in streams.batches(client, stream=settings.TRACKING_STREAM, group=settings.TRACKING_STREAM_GROUP,
+    for entries in streams.batches(streams.client(), stream=settings.TRACKING_STREAM,
+                                   group=settings.TRACKING_STREAM_GROUP,
                                    consumer=consumer or streams.this_consumer(), count=settings.TRACKING_FLUSH_BATCH,
                                    max_batches=max_batches, reclaim_after_ms=reclaim_after_ms):
         # Stored (committed) before the stream acknowledges the batch, when the next is asked for.

@@ -20,11 +20,9 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db]
 def stream(settings):
     settings.COMMISSIONS_MICROBATCH = True
     settings.COMMISSIONS_DUE_STREAM = f"kinship-test:due:{uuid.uuid4().hex}"
-    due._client = None
     client = redis.Redis.from_url(django_settings.REDIS_URL)
     yield client
     client.delete(settings.COMMISSIONS_DUE_STREAM, f"{settings.COMMISSIONS_DUE_STREAM}:drain-sent")
-    due._client = None
 
 
 def test_orders_queued_one_at_a_time_are_computed_in_one_batch(link, stream, settings,  # noqa: F811
@@ -62,7 +60,6 @@ def test_a_paid_order_goes_through_the_stream_or_a_task_when_redis_is_away(link,
     assert stream.xlen(settings.COMMISSIONS_DUE_STREAM) == 0
 
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    due._client = None
     with django_capture_on_commit_callbacks(execute=True):
         order = attributed_order(link, key="via-task")
     assert Commission.objects.filter(order=order).count() == 1
