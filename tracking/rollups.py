@@ -173,5 +173,6 @@ def _add_to_date_rowwise(rows: list[tuple]) -> None:
         pair = ShopCreatorToDate.objects.filter(shop_id=shop, creator_id=creator)
         if not pair.filter(day=day).exists():
             before = pair.filter(day__lt=day).order_by("-day").values(*TO_DATE).first() or {}
-            pair.create(day=day, **{name: before.get(name, 0) for name in TO_DATE})
+            ShopCreatorToDate.objects.create(shop_id=shop, creator_id=creator, day=day,
+                                             **{name: before.get(name, 0) for name in TO_DATE})
         pair.filter(day__gte=day).update(**{name: F(name) + value for name, value in zip(TO_DATE, values, strict=True)})
