@@ -69,6 +69,7 @@ INSERT INTO tracking_conversion (order_id, outcome, link_id, creator_id, click_a
 SELECT o.id, 'attributed', l.id, l.creator_id, o.placed_at - interval '1 hour', l.created_at, now()
 FROM shops_order o
 JOIN tracking_link l ON l.creator_id = (SELECT min(id) FROM affiliates_creator) + (o.id %% %(creators)s);
+ANALYZE;
 """
 
 APPROVED_SQL = """

@@ -1,9 +1,10 @@
 """Fast inserts for commission batches and their audit entries.
 
-On PostgreSQL, one `INSERT ... SELECT unnest(...) ON CONFLICT DO NOTHING RETURNING` per
-table: a few milliseconds for thousands of rows, and RETURNING says exactly which rows
-this call created (a parallel call's conflicting rows are not returned). Elsewhere
-(SQLite, the embedded default), Django's bulk_create with a batch id does the same job.
+On PostgreSQL, one `INSERT ... SELECT unnest(...) ON CONFLICT DO NOTHING RETURNING` that
+also writes the audit entries of the rows it inserted: a few milliseconds for thousands
+of rows, and RETURNING says exactly which rows this call created (a parallel call's
+conflicting rows are not returned). Elsewhere (SQLite, the embedded default), Django's
+bulk_create with a batch id does the same job.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -22,46 +23,36 @@ COMMISSION_COLUMNS = [
     ("clawed_back", "numeric"), ("status", "text"), ("hold_until", "timestamptz"), ("created_at", "timestamptz"),
     ("batch", "uuid"),
 ]
-AUDIT_COLUMNS = [("content_type_id", "integer"), ("object_id", "bigint"), ("from_status", "text"),
-                 ("to_status", "text"), ("amount_change", "numeric"), ("reason", "text"), ("at", "timestamptz")]
 
 
-def _unnest_insert(table: str, columns: list[tuple[str, str]], rows: list[tuple], *, conflict: str,
-                   returning: str) -> list[tuple]:
-    names = ", ".join(name for name, _ in columns)
-    arrays = ", ".join(f"%s::{kind}[]" for _, kind in columns)
-    sql = (f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "  # noqa: S608 - identifiers are ours
-           f"{conflict} RETURNING {returning}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
-        return cursor.fetchall()
+def insert_commissions(rows: list[dict], *, reason: str) -> list[dict]:
+    """Insert the commissions (field dicts, all with the same batch id and created_at) that
+    do not exist yet, each with its audit entry (computed, its amount, `reason`); return the
+    created ones as dicts with pk, status, amount, link_id and order_id.
 
-
-def insert_commissions(rows: list[dict]) -> list[dict]:
-    """Insert the commissions (field dicts, all with the same batch id) that do not exist
-    yet; return the created ones as dicts with pk, status, amount, link_id and order_id."""
+    PostgreSQL: one statement, the audit entries made from the inserted rows themselves.
+    """
     if not rows:
         return []
+    returned = ("pk", "status", "amount", "link_id", "order_id")
     if connection.vendor == "postgresql":
-        created = _unnest_insert(Commission._meta.db_table, COMMISSION_COLUMNS,
-                                 [tuple(row[name] for name, _ in COMMISSION_COLUMNS) for row in rows],
-                                 conflict="ON CONFLICT (order_line_id) DO NOTHING",
-                                 returning="id, status, amount, link_id, order_id")
-        return [dict(zip(("pk", "status", "amount", "link_id", "order_id"), row, strict=True)) for row in created]
+        names = ", ".join(name for name, _ in COMMISSION_COLUMNS)
+        arrays = ", ".join(f"%s::{kind}[]" for _, kind in COMMISSION_COLUMNS)
+        sql = (f"WITH made AS (INSERT INTO {Commission._meta.db_table} ({names}) "  # noqa: S608 - identifiers are ours
+               f"SELECT * FROM unnest({arrays}) ON CONFLICT (order_line_id) DO NOTHING "
+               "RETURNING id, status, amount, link_id, order_id, created_at), "
+               f"audit AS (INSERT INTO {AuditEntry._meta.db_table} (content_type_id, object_id, from_status, "
+               "to_status, amount_change, reason, at) SELECT %s, id, '', status, amount, %s, created_at FROM made) "
+               "SELECT id, status, amount, link_id, order_id FROM made")
+        columns = [[row[name] for row in rows] for name, _ in COMMISSION_COLUMNS]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*columns, ContentType.objects.get_for_model(Commission).pk, reason])
+            return [dict(zip(returned, row, strict=True)) for row in cursor.fetchall()]
     Commission.objects.bulk_create([Commission(**row) for row in rows], ignore_conflicts=True, batch_size=2000)
-    return list(Commission.objects.filter(batch=rows[0]["batch"]).values("pk", "status", "amount", "link_id",
-                                                                          "order_id"))
-
-
-def insert_audit_entries(rows: list[dict]) -> None:
-    """The audit entries of commissions just made (object_id, from/to status, amount_change,
-    reason, at), in one statement on PostgreSQL."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        content_type = ContentType.objects.get_for_model(Commission).pk
-        _unnest_insert(AuditEntry._meta.db_table, AUDIT_COLUMNS,
-                       [(content_type, *(row[name] for name, _ in AUDIT_COLUMNS[1:])) for row in rows], conflict="",
-                       returning="id")
-        return
-    record_many(Commission, rows)
+    # Lines that had a commission already keep theirs (another batch id): not this call's.
+    made = list(Commission.objects.filter(order_line_id__in=[row["order_line_id"] for row in rows],
+                                          batch=rows[0]["batch"]).values(*returned))
+    record_many(Commission, [{"object_id": c["pk"], "from_status": "", "to_status": c["status"],
+                              "amount_change": c["amount"], "reason": reason, "at": rows[0]["created_at"]}
+                             for c in made])
+    return made

@@ -107,15 +107,23 @@ def _upsert(model, keys: tuple[str, ...], conflict: str, rows: list[tuple]) -> N
         return
     table = model._meta.db_table
     columns = (*keys, *COUNTERS)
-    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
     # Identifiers come from the model, never from input; every value is a parameter.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            arrays = ", ".join(f"%s::{_TYPES.get(name, 'bigint')}[]" for name in columns)
-            sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT * FROM unnest({arrays}) "  # noqa: S608
-                   f"ON CONFLICT {conflict} DO UPDATE SET {updates}")
-            cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+            # A counter that is zero in every row (a click batch adds no GMV, a commission
+            # batch no clicks) is neither sent nor updated: a constant 0 for new rows.
+            values = list(zip(*rows, strict=True))
+            sent = [*range(len(keys)), *(i for i in range(len(keys), len(columns)) if any(values[i]))]
+            selected = ", ".join(f"k.{columns[i]}" if i in sent else "0" for i in range(len(columns)))
+            arrays = ", ".join(f"%s::{_TYPES.get(columns[i], 'bigint')}[]" for i in sent)
+            updates = ", ".join(f"{columns[i]} = {table}.{columns[i]} + excluded.{columns[i]}"
+                                for i in sent[len(keys):])
+            sql = (f"INSERT INTO {table} ({', '.join(columns)}) SELECT {selected} "  # noqa: S608
+                   f"FROM unnest({arrays}) AS k({', '.join(columns[i] for i in sent)}) "
+                   f"ON CONFLICT {conflict} " + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"))
+            cursor.execute(sql, [list(values[i]) for i in sent])
         else:
+            updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTERS)
             placeholders = ", ".join(["%s"] * len(columns))
             cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
                                f"ON CONFLICT {conflict} DO UPDATE SET {updates}", rows)

@@ -21,7 +21,7 @@ from tracking.models import Conversion
 from tracking.rollups import Increment, rollup_add
 
 from .. import signals
-from ..bulk import insert_audit_entries, insert_commissions
+from ..bulk import insert_commissions
 from ..models import Commission, LedgerEntry
 from ..rules import commission_amount
 
@@ -102,10 +102,7 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
             "created_at": now, "batch": batch,
         })
     # Only what this call created counts: a parallel call's rows are not returned.
-    mine = insert_commissions(rows)
-    insert_audit_entries([{"object_id": c["pk"], "from_status": "", "to_status": c["status"],
-                           "amount_change": c["amount"], "reason": "Computed from the attributed order", "at": now}
-                          for c in mine])
+    mine = insert_commissions(rows, reason="Computed from the attributed order")
     made_ids = [c["pk"] for c in mine]
     if made_ids:
         transaction.on_commit(lambda: signals.commissions_created.send(sender=Commission, ids=made_ids))
