@@ -1,8 +1,9 @@
 """BENCH redirect: /r/<code> against a bare Django redirect view, on the production stack.
 
 gunicorn with 2 sync workers on PostgreSQL + Redis, a Celery worker with beat moving
-clicks from the stream to PostgreSQL, and wrk on 127.0.0.1 for a fixed time against
-each URL in turn. Then it waits for the batch task and counts the stored clicks.
+clicks from the stream to PostgreSQL, and wrk on 127.0.0.1 against each URL in
+alternating rounds (the rates are the rounds' medians: this machine's pace drifts with
+its neighbours). Then it waits for the batch task and counts the stored clicks.
 Prints: BENCH redirect tracked_rps=N bare_rps=N ratio=R tracked_p99_ms=N bare_p99_ms=N
 answered=N stored=N (the flusher storing clicks on the same 2 cores meanwhile), then
 BENCH redirect_web_only ... for the redirect with its clicks left in the stream while
@@ -12,11 +13,13 @@ BENCH redirect_content tracked_rps=N ratio=R tracked_p99_ms=N answered=N stored=
 """
 
 import os
+import statistics
 import time
 
 from bench.common import PY, ROOT, bench_env, flush_redis, fresh_database, line, manage, process, wrk
 
 SECONDS = int(os.environ.get("BENCH_REDIRECT_SECONDS", "10"))
+ROUNDS, ROUND_SECONDS = 5, 4  # alternating rounds per comparison (rates are their medians)
 TAIL = 1
 PORT = 8791
 DATABASE = "kinship_bench_redirect"
@@ -66,6 +69,27 @@ def settle(env, *, at_least: int = 0, seconds: int = 90) -> int:
     return stored_clicks(env)
 
 
+def rounds(base: str, paths: list[str]) -> list[list[dict]]:
+    """ROUNDS rounds of wrk against each path in turn: the machine's pace drifts (other
+    tenants), and alternating short rounds gives both paths the same drift."""
+    results: list[list[dict]] = [[] for _ in paths]
+    for _ in range(ROUNDS):
+        for i, path in enumerate(paths):
+            tail = 0 if path == "/bench/bare" else TAIL
+            results[i].append(wrk(base, path, seconds=ROUND_SECONDS, tail=tail))
+    return results
+
+
+def rate(runs: list[dict]) -> float:
+    """Median requests/s over the rounds; a tracked round counts its redirects, not its tail."""
+    return statistics.median(run["tracked"] / (ROUND_SECONDS - TAIL) if run["tracked"] else run["rps"]
+                             for run in runs)
+
+
+def p99(runs: list[dict]) -> float:
+    return round(statistics.median(run["p99_ms"] for run in runs), 3)
+
+
 def main() -> None:
     fresh_database(DATABASE)
     flush_redis()
@@ -78,30 +102,33 @@ def main() -> None:
     celery = [os.path.join(os.path.dirname(PY), "celery"), "-A", "config", "worker", "-B", "--pool=solo",
               "--queues=clicks,default", "--loglevel=WARNING",
               "--schedule", str(ROOT / "bench" / ".celerybeat-schedule")]
+    tracked_path = f"/r/{code}"
     with process(gunicorn, env, ready_url=f"{base}/healthz"):
         wrk(base, "/bench/bare", seconds=2, tail=0)  # warm up both paths and the code cache
-        warm = wrk(base, f"/r/{code}", seconds=2, tail=0)
-        bare = wrk(base, "/bench/bare", seconds=SECONDS, tail=0)
+        warm = wrk(base, tracked_path, seconds=2, tail=0)
         # The redirect alone, its clicks waiting in the stream: as with the flushers on
         # other machines. They are stored (and counted) once the worker starts.
-        alone = wrk(base, f"/r/{code}", seconds=SECONDS, tail=TAIL)
+        bare_alone, alone = rounds(base, ["/bench/bare", tracked_path])
+        alone_answered = sum(run["tracked"] for run in alone)
         with process(celery, env):
-            before = settle(env, at_least=warm["tracked"] + alone["tracked"])
-            tracked = wrk(base, f"/r/{code}", seconds=SECONDS, tail=TAIL)
-            stored = settle(env, at_least=before + tracked["tracked"]) - before
+            before = settle(env, at_least=warm["tracked"] + alone_answered)
+            # With the flusher storing clicks on the same 2 cores: its work lands in the
+            # bare rounds too while it catches up, as it would on a real machine.
+            bare, tracked = rounds(base, ["/bench/bare", tracked_path])
+            answered = sum(run["tracked"] for run in tracked)
+            stored = settle(env, at_least=before + answered) - before
             content = wrk(base, f"/r/{code}/{tag}", seconds=SECONDS, tail=TAIL)
             content_stored = settle(env, at_least=before + stored + content["tracked"]) - before - stored
             with_content = stored_clicks(env, WITH_CONTENT)
-    tracked_rps = tracked["tracked"] / (SECONDS - TAIL)
-    line("redirect", tracked_rps=round(tracked_rps), bare_rps=round(bare["rps"]),
-         ratio=round(tracked_rps / bare["rps"], 2), tracked_p99_ms=tracked["p99_ms"], bare_p99_ms=bare["p99_ms"],
-         answered=tracked["tracked"], stored=stored, errors_5xx=tracked["errors"] + bare["errors"])
-    alone_rps = alone["tracked"] / (SECONDS - TAIL)
-    line("redirect_web_only", tracked_rps=round(alone_rps), ratio=round(alone_rps / bare["rps"], 2),
-         tracked_p99_ms=alone["p99_ms"], answered=alone["tracked"], stored=before - warm["tracked"],
-         errors_5xx=alone["errors"])
+    errors = sum(run["errors"] for runs in (bare_alone, alone, bare, tracked) for run in runs)
+    line("redirect", tracked_rps=round(rate(tracked)), bare_rps=round(rate(bare)),
+         ratio=round(rate(tracked) / rate(bare), 2), tracked_p99_ms=p99(tracked), bare_p99_ms=p99(bare),
+         answered=answered, stored=stored, errors_5xx=errors)
+    line("redirect_web_only", tracked_rps=round(rate(alone)), bare_rps=round(rate(bare_alone)),
+         ratio=round(rate(alone) / rate(bare_alone), 2), tracked_p99_ms=p99(alone), bare_p99_ms=p99(bare_alone),
+         answered=alone_answered, stored=before - warm["tracked"], errors_5xx=errors)
     content_rps = content["tracked"] / (SECONDS - TAIL)
-    line("redirect_content", tracked_rps=round(content_rps), ratio=round(content_rps / bare["rps"], 2),
+    line("redirect_content", tracked_rps=round(content_rps), ratio=round(content_rps / rate(bare), 2),
          tracked_p99_ms=content["p99_ms"], answered=content["tracked"], stored=content_stored,
          with_content=with_content, errors_5xx=content["errors"])
 
