@@ -11,6 +11,7 @@ class CommonConfig(AppConfig):
     def ready(self):
         from django.apps import apps
 
+        from . import lookups  # noqa: F401 - registers field__any_of
         from .site import sync_site
 
         # Every `migrate` (each deployment runs it) names the Site after the settings, right

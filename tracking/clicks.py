@@ -59,9 +59,12 @@ class ClickData:
     def to_stream(self) -> dict:
         """One field, tab-separated: the cheapest entry to write on the hot path. The
         content id comes before the free-text fields (0: none)."""
+        return dict([self.to_stream_fields()])
+
+    def to_stream_fields(self) -> tuple[str, str]:
         ua, ref = self.user_agent.replace("\t", " "), self.referrer.replace("\t", " ")
-        return {"c": f"{self.id}\t{self.link_id}\t{self.at!r}\t{self.visitor_id}\t{self.ip_hash}\t"
-                     f"{int(self.is_bot)}\t{int(self.is_prefetch)}\t{self.content_id or 0}\t{ua}\t{ref}"}
+        return ("c", f"{self.id}\t{self.link_id}\t{self.at!r}\t{self.visitor_id}\t{self.ip_hash}\t"
+                     f"{int(self.is_bot)}\t{int(self.is_prefetch)}\t{self.content_id or 0}\t{ua}\t{ref}")
 
     @classmethod
     def from_stream(cls, fields: dict) -> "ClickData":
@@ -83,7 +86,17 @@ def ip_hash(ip: str) -> str:
 
 
 def is_bot(user_agent: str) -> bool:
+    """Whether the user agent names a robot or none is given. Usual-length strings are
+    remembered: most visitors send one of a few hundred browsers' strings, and the pattern
+    is the redirect's dearest step after Redis (a cache of at most 4,096 x 512 characters)."""
+    return _is_bot(user_agent) if len(user_agent) <= 512 else _looks_like_bot(user_agent)
+
+
+def _looks_like_bot(user_agent: str) -> bool:
     return not user_agent or bool(BOT_PATTERN.search(user_agent))
+
+
+_is_bot = functools.lru_cache(maxsize=4096)(_looks_like_bot)
 
 
 def is_prefetch(*, dest: str, mode: str, purpose: str) -> bool:
@@ -106,36 +119,37 @@ def clicks_store(batch: list[ClickData]) -> int:
     rollups, in one transaction. Returns how many were new."""
     if not batch:
         return 0
-    by_id = {click.id: click for click in batch}
+    batch = list({click.id: click for click in batch}.values())  # an entry delivered twice in one batch
     # A click's time travels with its id: looking in the batch's time range only reads
     # the month partitions it can be in.
-    times = [click.at for click in batch]
-    known = {pk.hex for pk in Click.objects.filter(pk__in=list(by_id), at__gte=_aware(min(times)),
-                                                  at__lte=_aware(max(times))).values_list("pk", flat=True)}
-    fresh = sorted((c for i, c in by_id.items() if uuid.UUID(i).hex not in known), key=lambda c: c.at)
-    if not fresh:
-        return 0
-    start, end = _aware(fresh[0].at), _aware(fresh[-1].at)
+    start, end = _aware(min(click.at for click in batch)), _aware(max(click.at for click in batch))
 
-    # Duplicates: the same visitor on the same link within the window.
+    # One read of the stored clicks near the batch: the same visitors' clicks on the same
+    # links within the duplicate window before it, and so also any click of the batch
+    # stored before (an entry delivered again), which is not stored twice.
     window = timedelta(minutes=settings.TRACKING_DUPLICATE_MINUTES)
     last_seen: dict[tuple[str, int], datetime] = {}
-    for visitor, link_id, at in (
-        Click.objects.filter(visitor_id__in={c.visitor_id for c in fresh}, link_id__in={c.link_id for c in fresh},
-                             at__gte=start - window, at__lte=end)
-        .order_by("at").values_list("visitor_id", "link_id", "at")
+    known: set[uuid.UUID] = set()
+    for pk, visitor, link_id, at in (
+        Click.objects.filter(visitor_id__any_of={c.visitor_id for c in batch},
+                             link_id__any_of={c.link_id for c in batch}, at__gte=start - window, at__lte=end)
+        .order_by("at").values_list("pk", "visitor_id", "link_id", "at")
     ):
+        known.add(pk)
         last_seen[(visitor, link_id)] = at
+    fresh = sorted(((pk, c) for c in batch if (pk := uuid.UUID(c.id)) not in known), key=lambda item: item[1].at)
+    if not fresh:
+        return 0
     # Bursts: clicks per IP hash and minute, counting those stored before.
     minute_counts: dict[tuple[str, int], int] = defaultdict(int)
-    for ip, at in Click.objects.filter(ip_hash__in={c.ip_hash for c in fresh},
+    for ip, at in Click.objects.filter(ip_hash__any_of={c.ip_hash for _, c in fresh},
                                        at__gte=start.replace(second=0, microsecond=0),
                                        at__lt=end + timedelta(minutes=1)).values_list("ip_hash", "at"):
         minute_counts[(ip, int(at.timestamp() // 60))] += 1
 
-    content_ok = _content_checked(fresh)
+    content_ok = _content_checked([click for _, click in fresh])
     rows, increments = [], []
-    for click in fresh:
+    for pk, click in fresh:
         at = _aware(click.at)
         previous = last_seen.get((click.visitor_id, click.link_id))
         duplicate = previous is not None and at - previous < window
@@ -146,7 +160,7 @@ def clicks_store(batch: list[ClickData]) -> int:
         flagged = click.is_bot or click.is_prefetch or burst
         content_id = click.content_id if (click.content_id, click.link_id) in content_ok else None
         # In CLICK_COLUMNS' order: a tuple per row, no model instance (5,000 of them cost more than the insert).
-        rows.append((uuid.UUID(click.id), click.link_id, at, click.visitor_id[:36], click.ip_hash[:32],
+        rows.append((pk, click.link_id, at, click.visitor_id[:36], click.ip_hash[:32],
                      click.user_agent[:300], click.referrer[:500], click.is_bot, click.is_prefetch, duplicate, burst,
                      content_id))
         increments.append(Increment(day=at.date(), link_id=click.link_id, content_id=content_id, values={
@@ -236,19 +250,43 @@ def reset_breaker() -> None:
     _down_until, _client = 0.0, None
 
 
-def click_record(click: ClickData) -> str:
-    """Called by the redirect: queue the click on the stream, or store it now. Never raises
-    for Redis: if Redis is away the click goes to the database. Returns where it went."""
+class QueuedClick:
+    """A click whose XADD is on its way to Redis: `confirm()` waits for Redis's answer
+    (the redirect does its cookie work meanwhile) and says where the click went."""
+
+    def __init__(self, click: ClickData, connection: "redis.connection.Connection | None"):
+        self.click, self.connection = click, connection
+
+    def confirm(self) -> str:
+        """Never raises for Redis: if Redis did not take the click, it goes to the database."""
+        if self.connection is not None:
+            try:
+                self.connection.read_response()
+                return "stream"
+            except redis.RedisError:
+                _trip()
+                logger.warning("Redis unavailable: storing clicks directly for %ss", BREAKER_SECONDS)
+        clicks_store([self.click])
+        return "database"
+
+
+def click_send(click: ClickData) -> QueuedClick:
+    """Called by the redirect: send the click to the stream without waiting for the answer
+    (confirm() it before answering the browser)."""
     client = redis_client()
     if client is not None:
         try:
-            client.xadd(settings.TRACKING_STREAM, click.to_stream())
-            return "stream"
+            client.connection.send_command("XADD", settings.TRACKING_STREAM, "*", *click.to_stream_fields())
+            return QueuedClick(click, client.connection)
         except redis.RedisError:
             _trip()
             logger.warning("Redis unavailable: storing clicks directly for %ss", BREAKER_SECONDS)
-    clicks_store([click])
-    return "database"
+    return QueuedClick(click, None)
+
+
+def click_record(click: ClickData) -> str:
+    """Queue the click on the stream, or store it now; returns where it went."""
+    return click_send(click).confirm()
 
 
 def flush_clicks(*, consumer: str | None = None, max_batches: int = 50, reclaim_after_ms: int = 60_000) -> int:

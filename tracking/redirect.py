@@ -10,14 +10,15 @@ decides where the browser goes.
 """
 
 import contextlib
+import functools
+import os
 import time
-import uuid
 from dataclasses import dataclass
-from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponse
+from django.http.cookie import parse_cookie
 from django.views.decorators.csrf import csrf_exempt
 
 from affiliates.models import content_id_from_tag
@@ -86,7 +87,13 @@ class CookieClick:
 
 
 def _signer() -> signing.Signer:
-    return signing.Signer(salt=_SALT)
+    return _signer_for(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+
+
+@functools.lru_cache(maxsize=4)
+def _signer_for(secret_key: str, fallback_keys: tuple[str, ...]) -> signing.Signer:
+    """One signer per process (and keys): made once, not on every redirect."""
+    return signing.Signer(key=secret_key, fallback_keys=list(fallback_keys), salt=_SALT)
 
 
 def read_attribution_cookie(value: str | None) -> list[CookieClick]:
@@ -145,7 +152,7 @@ def track(code: str, *, cookies: dict[str, str], meta: dict, tag: str = "") -> R
     visitor = cookies.get(VISITOR_COOKIE, "")
     new_visitor = len(visitor) != 32 or not visitor.isalnum()
     if new_visitor:
-        visitor = uuid.uuid4().hex
+        visitor = os.urandom(16).hex()
     remote = meta.get("REMOTE_ADDR", "")
     if settings.TRACKING_TRUST_FORWARDED_FOR and meta.get("HTTP_X_FORWARDED_FOR"):
         remote = meta["HTTP_X_FORWARDED_FOR"].split(",")[0].strip()
@@ -154,11 +161,11 @@ def track(code: str, *, cookies: dict[str, str], meta: dict, tag: str = "") -> R
                                   purpose=(meta.get("HTTP_SEC_PURPOSE", "") + meta.get("HTTP_PURPOSE", "")).lower())
     now = time.time()
     click = clicks.ClickData(
-        id=uuid.uuid4().hex, link_id=link_id, at=now, visitor_id=visitor, ip_hash=clicks.ip_hash(remote),
+        id=os.urandom(16).hex(), link_id=link_id, at=now, visitor_id=visitor, ip_hash=clicks.ip_hash(remote),
         user_agent=user_agent[:300], referrer=meta.get("HTTP_REFERER", "")[:500], is_bot=clicks.is_bot(user_agent),
         is_prefetch=prefetch, content_id=content_id_from_tag(tag) if tag else None,
     )
-    stored_in = clicks.click_record(click)
+    queued = clicks.click_send(click)  # Redis takes it while the cookies are made
     set_cookies = []
     if new_visitor:
         set_cookies.append((VISITOR_COOKIE, visitor, 365 * 24 * 3600))
@@ -166,7 +173,7 @@ def track(code: str, *, cookies: dict[str, str], meta: dict, tag: str = "") -> R
         value = _attribution_value(cookies.get(ATTRIBUTION_COOKIE),
                                    CookieClick(click_id=click.id, link_id=link_id, at=int(now)))
         set_cookies.append((ATTRIBUTION_COOKIE, value, settings.TRACKING_COOKIE_MAX_AGE))
-    return Redirect(location=f"/p/{product_id}/", cookies=set_cookies, stored_in=stored_in)
+    return Redirect(location=f"/p/{product_id}/", cookies=set_cookies, stored_in=queued.confirm())
 
 
 _FIXED_HEADERS = [
@@ -187,14 +194,8 @@ class TrackingDispatcher:
         path = environ.get("PATH_INFO", "")
         if path.startswith("/r/") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
             code, _, tag = path[3:].rstrip("/").partition("/")
-            cookies = {}
-            if environ.get("HTTP_COOKIE"):
-                parsed = SimpleCookie()
-                try:
-                    parsed.load(environ["HTTP_COOKIE"])
-                except Exception:  # noqa: BLE001 - a broken cookie header is the visitor's problem, not ours
-                    parsed = SimpleCookie()
-                cookies = {key: morsel.value for key, morsel in parsed.items()}
+            # Parsed as Django parses request.COOKIES (lenient: a broken pair is skipped).
+            cookies = parse_cookie(environ["HTTP_COOKIE"]) if environ.get("HTTP_COOKIE") else {}
             result = track(code, cookies=cookies, meta=environ, tag=tag)
             if result is not None:
                 headers = [("Location", result.location), *_FIXED_HEADERS]

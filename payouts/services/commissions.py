@@ -39,7 +39,7 @@ def _skip_locked() -> dict:
 def _lock_orders(order_ids) -> list[int]:
     """Lock the orders' rows in id order (as payment, attribution and refunds lock them):
     whatever of theirs is in flight commits first, so what is read next is final."""
-    return list(Order.objects.select_for_update().filter(pk__in=list(order_ids)).order_by("pk")
+    return list(Order.objects.select_for_update().filter(pk__any_of=list(order_ids)).order_by("pk")
                 .values_list("pk", flat=True))
 
 
@@ -57,14 +57,14 @@ def commissions_create_for_orders(*, order_ids: Iterable[int]) -> int:
     order_ids = _lock_orders(order_ids)
     conversions = {
         c["order_id"]: c for c in
-        Conversion.objects.filter(order_id__in=order_ids, outcome=Conversion.Outcome.ATTRIBUTED,
+        Conversion.objects.filter(order_id__any_of=order_ids, outcome=Conversion.Outcome.ATTRIBUTED,
                                   order__status__in=Order.PAID_STATUSES)
         .values("order_id", "creator_id", "link_id", "link_created_at", "content_id", "order__shop_id",
                 "order__placed_at", "order__paid_at", "order__currency", "order__under_review")
     }
     if not conversions:
         return 0
-    lines = list(OrderLine.objects.filter(order_id__in=conversions, commission__isnull=True)
+    lines = list(OrderLine.objects.filter(order_id__any_of=list(conversions), commission__isnull=True)
                  .values_list("pk", "order_id", "product_id", "net_amount", "refunded_quantity"))
     if not lines:
         return 0

@@ -8,7 +8,7 @@ import pytest
 from django.test import override_settings
 
 from tests.factories import LinkFactory
-from tracking import redirect
+from tracking import clicks, redirect
 from tracking.clicks import ClickData, clicks_store, ip_hash
 from tracking.models import Click, DailyLinkStats
 
@@ -62,6 +62,13 @@ def test_secure_cookie_in_production(client, settings):
 def test_bots_are_flagged(client, ua):
     _get(client, LinkFactory().code, ua=ua)
     assert Click.objects.get().is_bot
+
+
+def test_a_robot_named_far_into_a_long_user_agent_is_still_flagged():
+    long_agent = "Mozilla/5.0 " + "x" * 600 + " Googlebot/2.1"
+    assert clicks.is_bot(long_agent)  # too long to be remembered: matched in full every time
+    assert not clicks.is_bot("Mozilla/5.0 " + "x" * 600)
+    assert clicks.is_bot("") and clicks.is_bot("curl/8.0") and clicks.is_bot("curl/8.0")  # the second from the cache
 
 
 @pytest.mark.parametrize("headers", [

@@ -89,3 +89,17 @@ def test_codes_are_cached_in_redis(client, stream):
     link = LinkFactory()
     _hit(client, link)
     assert stream.get(f"kinship:link:{link.code}") == f"{link.pk}:{link.product_id}".encode()
+
+
+def test_a_click_redis_refuses_after_taking_it_goes_to_the_database(client, stream, settings):
+    """The XADD is sent before the cookies are made and its answer read after: an error
+    answer (here the stream's key holds a string) still leaves no click behind."""
+    link = LinkFactory()
+    stream.set(settings.TRACKING_STREAM, "not a stream")
+    assert _hit(client, link, 2) == [302, 302]
+    assert Click.objects.count() == 2  # the first refused, then the breaker sends the next straight there
+    assert stream.get(settings.TRACKING_STREAM) == b"not a stream"
+    stream.delete(settings.TRACKING_STREAM)
+    clicks.reset_breaker()
+    assert _hit(client, link) == [302]
+    assert stream.xlen(settings.TRACKING_STREAM) == 1  # Redis takes clicks again once the breaker closes
