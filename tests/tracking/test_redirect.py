@@ -5,6 +5,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core import signing
 from django.test import override_settings
 
 from tests.factories import LinkFactory
@@ -106,6 +107,18 @@ def test_a_tampered_cookie_is_ignored():
     assert redirect.read_attribution_cookie("garbage") == []
 
 
+def test_attribution_cookies_are_signed_as_djangos_signer_signs_them(settings):
+    """The redirect's signer derives its key once; cookies it signs and cookies signed
+    before (or by a fallback key after a key rotation) read the same."""
+    value = "abc.1.1700000000~def.2.1700000001"
+    assert redirect._signer().sign(value) == signing.Signer(salt=redirect._SALT).sign(value)
+    old = signing.Signer(key="the-key-before", salt=redirect._SALT).sign("abc.7.1700000000")
+    settings.SECRET_KEY_FALLBACKS = ["the-key-before"]
+    assert [c.link_id for c in redirect.read_attribution_cookie(old)] == [7]
+    settings.SECRET_KEY_FALLBACKS = []
+    assert redirect.read_attribution_cookie(old) == []
+
+
 @override_settings(TRACKING_BURST_PER_MINUTE=3)
 def test_more_clicks_per_minute_from_one_ip_than_allowed_are_bursts():
     link = LinkFactory()
@@ -116,6 +129,24 @@ def test_more_clicks_per_minute_from_one_ip_than_allowed_are_bursts():
     assert list(Click.objects.order_by("at").values_list("is_burst", flat=True)) == [False] * 3 + [True] * 2
     stats = DailyLinkStats.objects.get()
     assert (stats.clicks, stats.unique_clicks, stats.flagged_clicks) == (5, 3, 2)
+
+
+@override_settings(TRACKING_BURST_PER_MINUTE=3)
+def test_clicks_stored_before_count_towards_a_burst_however_many_there_were():
+    link = LinkFactory()
+    minute = 1_800_000_000.0 - 1_800_000_000.0 % 60
+
+    def click(n, at, ip="203.0.113.9"):
+        return ClickData(id=f"{n:032x}", link_id=link.pk, at=at, visitor_id=f"{n:032x}", ip_hash=ip_hash(ip),
+                         user_agent=CHROME, referrer="", is_bot=False, is_prefetch=False)
+
+    assert clicks_store([click(n, minute + n) for n in range(10)]) == 10  # 3 counted, then 7 bursts
+    later = [click(20, minute + 30), click(21, minute + 61), click(22, minute + 31, ip="198.51.100.7")]
+    assert clicks_store(later) == 3
+    bursts = dict(Click.objects.values_list("visitor_id", "is_burst"))
+    assert [bursts[f"{n:032x}"] for n in range(10)] == [False] * 3 + [True] * 7
+    # The same minute, ten stored before it: a burst. The next minute, or another address: not.
+    assert (bursts[f"{20:032x}"], bursts[f"{21:032x}"], bursts[f"{22:032x}"]) == (True, False, False)
 
 
 def test_storing_the_same_batch_twice_stores_it_once():
