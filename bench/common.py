@@ -20,6 +20,11 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/13")
 
 
+# gunicorn workers, as docs/deploy.md sizes web: gunicorn's own advice of 2 per core + 1
+# (a worker waiting on PostgreSQL or Redis leaves its core to another).
+WEB_WORKERS = 2 * (os.cpu_count() or 1) + 1
+
+
 def bench_env(database: str, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update({

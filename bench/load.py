@@ -1,6 +1,6 @@
 """BENCH load: a bounded mixed load on the production stack, while money moves.
 
-gunicorn (2 workers) and a Celery worker with beat on PostgreSQL + Redis, seeded with the
+gunicorn (2 workers per core + 1) and a Celery worker with beat on PostgreSQL + Redis, seeded with the
 demo data. For a fixed time: wrk sends creator-link redirects and feed pages (7 to 3),
 a thread checks out as guests, and in the same moments a payout run computes and sellers
 refund orders. Afterwards the click stream drains and the ledger is reconciled.
@@ -18,7 +18,18 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from bench.common import PY, ROOT, bench_env, ensure_wrk, flush_redis, fresh_database, line, manage, process
+from bench.common import (
+    PY,
+    ROOT,
+    WEB_WORKERS,
+    bench_env,
+    ensure_wrk,
+    flush_redis,
+    fresh_database,
+    line,
+    manage,
+    process,
+)
 
 SECONDS = int(os.environ.get("BENCH_LOAD_SECONDS", "20"))
 PORT = 8793
@@ -124,7 +135,7 @@ def run(env: dict, setup: tuple[str, str, str, str], *, before=None, during=()) 
     """Start the stack, call `before()` once it answers, then run the load for SECONDS with
     each of `during` (called with a stop event) in a thread of its own; returns the figures."""
     code, product_id, shop_slug, clicks_before = setup
-    gunicorn = [os.path.join(os.path.dirname(PY), "gunicorn"), "config.wsgi:application", "-w", "2",
+    gunicorn = [os.path.join(os.path.dirname(PY), "gunicorn"), "config.wsgi:application", "-w", str(WEB_WORKERS),
                 "-b", f"127.0.0.1:{PORT}", "--log-level", "warning"]
     celery = [os.path.join(os.path.dirname(PY), "celery"), "-A", "config", "worker", "-B", "--concurrency=2",
               "--queues=clicks,commissions,payouts,default", "--loglevel=WARNING",
