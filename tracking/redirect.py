@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404, HttpResponse
 from django.http.cookie import parse_cookie
+from django.utils.crypto import salted_hmac
 from django.views.decorators.csrf import csrf_exempt
 
 from affiliates.models import content_id_from_tag
@@ -90,10 +91,26 @@ def _signer() -> signing.Signer:
     return _signer_for(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
 
 
+class _Signer(signing.Signer):
+    """Django's Signer, its signatures the same, with the HMAC key derived once instead of
+    on every signature (two hashes per redirect)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._mac = salted_hmac(self.salt + "signer", b"", self.key, algorithm=self.algorithm)
+
+    def signature(self, value, key=None):
+        if key is not None and key != self.key:  # a fallback key, while unsigning
+            return super().signature(value, key)
+        mac = self._mac.copy()
+        mac.update(value.encode())
+        return signing.b64_encode(mac.digest()).decode()
+
+
 @functools.lru_cache(maxsize=4)
 def _signer_for(secret_key: str, fallback_keys: tuple[str, ...]) -> signing.Signer:
     """One signer per process (and keys): made once, not on every redirect."""
-    return signing.Signer(key=secret_key, fallback_keys=list(fallback_keys), salt=_SALT)
+    return _Signer(key=secret_key, fallback_keys=list(fallback_keys), salt=_SALT)
 
 
 def read_attribution_cookie(value: str | None) -> list[CookieClick]:
