@@ -84,6 +84,45 @@ class Commission(models.Model):
         return f"{format_money(self.amount, self.currency)} for {self.creator} on {self.order}"
 
 
+OPEN_STATUSES = (Commission.Status.PENDING, Commission.Status.APPROVED, Commission.Status.FROZEN)
+
+
+class OpenCommissionTotal(models.Model):
+    """What a shop owes its creators in one currency and open status (pending, approved,
+    frozen): SUM(amount - clawed_back) of those commissions, as of the last compaction.
+
+    On PostgreSQL the database keeps it: triggers on the commission table append every
+    change of an open sum to OpenCommissionChange (whatever made it: services, admin,
+    SQL), and a periodic task folds those changes in here (payouts/owed.py). A shop's
+    figure is its few total rows plus its changes not folded in yet, never a scan of its
+    commissions.
+    """
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", db_index=False)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10)
+    amount = models.DecimalField(**MONEY, default=Decimal("0"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop", "currency", "status"], name="open_total_once")]
+
+    def __str__(self):
+        return f"{self.shop_id} {self.status}: {format_money(self.amount, self.currency)}"
+
+
+class OpenCommissionChange(models.Model):
+    """A change of a shop's open commission sums, written by the commission table's
+    triggers; folded into OpenCommissionTotal and deleted by the compaction."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=10)
+    amount = models.DecimalField(**MONEY)
+
+    def __str__(self):
+        return f"{self.shop_id} {self.status}: {self.amount:+}"
+
+
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The ledger is append-only: add a correcting entry instead of updating.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shops.models import Order
 
-from . import due, services
+from . import due, owed, services
 from .models import PayoutRun
 from .months import previous_month
 
@@ -78,3 +78,9 @@ def start_monthly_payout_run() -> int:
 @shared_task(**RETRY)
 def compute_payout_run(run_id: int) -> str:
     return services.payout_run_compute(run=PayoutRun.objects.get(pk=run_id)).status
+
+
+@shared_task(**RETRY)
+def compact_open_commissions() -> int:
+    """Every minute (beat): fold the open-commission changes into the shops' totals."""
+    return owed.open_commissions_compact()

@@ -22,6 +22,7 @@ from common.db import replica_read
 from common.money import format_money
 from payouts.models import Commission, EarlyPayoutRequest, PayoutRun
 from payouts.months import next_month
+from payouts.owed import open_commissions_owed
 from payouts.selectors import balances
 from shops.models import Order, Product, Shop, ShopDailyStats
 from tracking.models import Click, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
@@ -95,10 +96,7 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
     share = round(100 * float(now["affiliate_gmv"]) / float(now["gmv"]), 1) if now["gmv"] else None
     conversion, conversion_before = (conversion_rate(now["affiliate_orders"], now["affiliate_unique_clicks"]),
                                      conversion_rate(before["affiliate_orders"], before["affiliate_unique_clicks"]))
-    owed = (Commission.objects.filter(shop=shop, status__in=[Commission.Status.PENDING, Commission.Status.APPROVED,
-                                                             Commission.Status.FROZEN])
-            .values("status").annotate(total=Sum(F("amount") - F("clawed_back"))))
-    owed = {row["status"]: row["total"] for row in owed}
+    owed = open_commissions_owed(shop=shop)
 
     def money(value):
         return format_money(value, currency)
