@@ -245,6 +245,14 @@ class ShopCreator(models.Model):
     # The unique constraints below lead with the shop: no index of its own.
     shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="+", db_index=False)
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+    # The pair's figures to date as of its latest ShopCreatorToDate row (`day`): the sums of
+    # every increment so far. A period that ends on or after `day` (the usual "last N
+    # days") takes its end from here instead of probing the rows to date.
+    day = models.DateField(null=True, blank=True)
+    clicks = models.PositiveBigIntegerField(default=0, db_default=0)
+    orders = models.PositiveBigIntegerField(default=0, db_default=0)
+    gmv = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"), db_default=Decimal("0"))
+    commission = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"), db_default=Decimal("0"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["shop", "creator"], name="one_row_per_shop_creator")]

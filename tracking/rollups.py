@@ -133,10 +133,11 @@ def _add_to_date(rows: list[tuple]) -> None:
     """Add (shop, creator, day, *TO_DATE) increments, sorted and unique per key, to the
     pairs' figures to date: each increment to its day's row and to every later row.
 
-    The pairs' ShopCreator rows are locked first, in key order: a writer that makes a new
-    day's row from the row before it must not miss an increment another writer is adding
-    to that row, so writers of one pair take turns (they already queue on the shop's daily
-    row). A day's new row starts from the pair's last row before it, then gets its share.
+    The pairs' ShopCreator rows are locked first, in key order, and get the increments too
+    (they hold each pair's latest figures to date): a writer that makes a new day's row
+    from the row before it must not miss an increment another writer is adding to that
+    row, so writers of one pair take turns (they already queue on the shop's daily row).
+    A day's new row starts from the pair's last row before it, then gets its share.
     """
     if not rows:
         return
@@ -144,13 +145,18 @@ def _add_to_date(rows: list[tuple]) -> None:
         _add_to_date_rowwise(rows)
         return
     columns = list(zip(*rows, strict=True))
-    pairs = sorted({row[:2] for row in rows})
     with connection.cursor() as cursor:
+        # The pairs' rows, locked in key order, with their latest figures to date.
         cursor.execute(
-            "INSERT INTO tracking_shopcreator (shop_id, creator_id) "
-            "SELECT * FROM unnest(%s::bigint[], %s::bigint[]) ORDER BY 1, 2 "
-            "ON CONFLICT (shop_id, creator_id) DO UPDATE SET shop_id = excluded.shop_id",
-            [[shop for shop, _ in pairs], [creator for _, creator in pairs]])
+            "INSERT INTO tracking_shopcreator AS p (shop_id, creator_id, day, clicks, orders, gmv, commission) "
+            "SELECT shop, creator, MAX(day), SUM(clicks), SUM(orders), SUM(gmv), SUM(commission) "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[], %s::bigint[], %s::numeric[], "
+            "%s::numeric[]) AS k(shop, creator, day, clicks, orders, gmv, commission) "
+            "GROUP BY shop, creator ORDER BY shop, creator "
+            "ON CONFLICT (shop_id, creator_id) DO UPDATE SET day = GREATEST(p.day, excluded.day), "
+            "clicks = p.clicks + excluded.clicks, orders = p.orders + excluded.orders, gmv = p.gmv + excluded.gmv, "
+            "commission = p.commission + excluded.commission",
+            [list(column) for column in columns])
         cursor.execute(
             "INSERT INTO tracking_shopcreatortodate (shop_id, creator_id, day, clicks, orders, gmv, commission) "
             "SELECT k.shop, k.creator, k.day, COALESCE(p.clicks, 0), COALESCE(p.orders, 0), COALESCE(p.gmv, 0), "
@@ -177,7 +183,9 @@ def _add_to_date(rows: list[tuple]) -> None:
 def _add_to_date_rowwise(rows: list[tuple]) -> None:
     """_add_to_date for SQLite (the embedded default): one writer at a time, row by row."""
     for shop, creator, day, *values in rows:
-        ShopCreator.objects.get_or_create(shop_id=shop, creator_id=creator)
+        latest, _ = ShopCreator.objects.get_or_create(shop_id=shop, creator_id=creator)
+        ShopCreator.objects.filter(pk=latest.pk).update(day=max(latest.day or day, day), **{
+            name: F(name) + value for name, value in zip(TO_DATE, values, strict=True)})
         pair = ShopCreatorToDate.objects.filter(shop_id=shop, creator_id=creator)
         if not pair.filter(day=day).exists():
             before = pair.filter(day__lt=day).order_by("-day").values(*TO_DATE).first() or {}

@@ -59,6 +59,9 @@ class Ranking:
 
 # Two index probes per creator of the shop, whatever the period's length: the figures of a
 # period are the last row to date on or before its end minus the last row before its start.
+# The pair's figures at the period's end: its latest figures to date (on the pair's row)
+# when its latest day is on or before the end, else a probe of its rows to date. At the
+# start: a probe. Pairs with nothing since the previous period began are left out.
 RANKING_SQL = """
 SELECT r.creator_id, c.handle, r.clicks, r.orders, r.gmv, r.commission, r.active, r.active_count, r.before_count
 FROM (
@@ -66,22 +69,23 @@ FROM (
          COUNT(*) FILTER (WHERE s.active_before) OVER () AS before_count
   FROM (
     SELECT p.creator_id,
-           COALESCE(e.clicks, 0) - COALESCE(b.clicks, 0) AS clicks,
-           COALESCE(e.orders, 0) - COALESCE(b.orders, 0) AS orders,
-           COALESCE(e.gmv, 0) - COALESCE(b.gmv, 0) AS gmv,
-           COALESCE(e.commission, 0) - COALESCE(b.commission, 0) AS commission,
-           COALESCE(e.day >= %(start)s, false) AS active,
+           COALESCE(CASE WHEN p.day <= %(end)s THEN p.clicks ELSE e.clicks END, 0) - COALESCE(b.clicks, 0) AS clicks,
+           COALESCE(CASE WHEN p.day <= %(end)s THEN p.orders ELSE e.orders END, 0) - COALESCE(b.orders, 0) AS orders,
+           COALESCE(CASE WHEN p.day <= %(end)s THEN p.gmv ELSE e.gmv END, 0) - COALESCE(b.gmv, 0) AS gmv,
+           COALESCE(CASE WHEN p.day <= %(end)s THEN p.commission ELSE e.commission END, 0)
+             - COALESCE(b.commission, 0) AS commission,
+           COALESCE(CASE WHEN p.day <= %(end)s THEN p.day ELSE e.day END >= %(start)s, false) AS active,
            COALESCE(b.day >= %(before)s, false) AS active_before
     FROM tracking_shopcreator p
     LEFT JOIN LATERAL (
       SELECT t.day, t.clicks, t.orders, t.gmv, t.commission FROM tracking_shopcreatortodate t
-      WHERE t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day <= %(end)s
+      WHERE p.day > %(end)s AND t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day <= %(end)s
       ORDER BY t.day DESC LIMIT 1) e ON true
     LEFT JOIN LATERAL (
       SELECT t.day, t.clicks, t.orders, t.gmv, t.commission FROM tracking_shopcreatortodate t
       WHERE t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day < %(start)s
       ORDER BY t.day DESC LIMIT 1) b ON true
-    WHERE p.shop_id = %(shop)s
+    WHERE p.shop_id = %(shop)s AND p.day >= %(before)s
   ) s
   ORDER BY s.active DESC, s.gmv DESC, s.clicks DESC, s.creator_id
   LIMIT %(limit)s

@@ -36,6 +36,14 @@ def _expected_to_date() -> dict[tuple, tuple]:
     return expected
 
 
+def _latest_on_pairs() -> None:
+    """Each pair's row holds its latest figures to date: those of its last row to date."""
+    for pair in ShopCreator.objects.all():
+        last = (ShopCreatorToDate.objects.filter(shop_id=pair.shop_id, creator_id=pair.creator_id).order_by("-day")
+                .values_list("day", "clicks", "orders", "gmv", "commission").first())
+        assert (pair.day, pair.clicks, pair.orders, pair.gmv, pair.commission) == (last or (None, 0, 0, 0, 0))
+
+
 def _to_date() -> dict[tuple, tuple]:
     return {(shop, creator, day): tuple(values) for shop, creator, day, *values in ShopCreatorToDate.objects
             .values_list("shop_id", "creator_id", "day", "clicks", "orders", "gmv", "commission")}
@@ -70,6 +78,7 @@ def test_every_writer_keeps_the_running_sums_of_the_daily_rows(links):
                                                                     "commission": Decimal("-0.50")})])
 
     assert _to_date() == _expected_to_date()
+    _latest_on_pairs()
     assert set(ShopCreator.objects.values_list("shop_id", "creator_id")) == set(
         DailyLinkStats.objects.values_list("shop_id", "creator_id").distinct())
 
@@ -111,6 +120,9 @@ def test_the_migration_backfills_the_figures_to_date(links):
     migration = importlib.import_module("tracking.migrations.0011_shop_creator_to_date")
     migration.backfill(None, connection.schema_editor())
     assert _to_date() == expected
+    importlib.import_module("tracking.migrations.0012_shop_creator_latest").backfill(None, connection.schema_editor())
+    _latest_on_pairs()
+    assert ShopCreator.objects.exclude(day=None).count() == ShopCreator.objects.count() > 0
 
 
 @pytest.mark.django_db(transaction=True)
