@@ -4,7 +4,7 @@ from django.utils.html import format_html
 
 from affiliates.models import Creator
 from affiliates.selectors import fulfilment_rate
-from common.tables import BaseTable, CurrencyColumn, MoneyColumn
+from common.tables import BaseTable, CountColumn, CurrencyColumn, MoneyColumn
 
 from .selectors import conversion_rate
 
@@ -12,9 +12,9 @@ from .selectors import conversion_rate
 class StatsTable(BaseTable):
     """Clicks, orders and GMV for one group (a product, a creator, a link) over a period."""
 
-    clicks = tables.Column()
-    unique_clicks = tables.Column(verbose_name="Unique clicks")
-    orders = tables.Column()
+    clicks = CountColumn()
+    unique_clicks = CountColumn(verbose_name="Unique clicks")
+    orders = CountColumn()
     conversion = tables.Column(empty_values=(), verbose_name="Conversion %", order_by=("orders",))
     gmv = MoneyColumn(verbose_name="GMV")
     commission = MoneyColumn(verbose_name="Commission")
@@ -24,7 +24,7 @@ class StatsTable(BaseTable):
 
     def render_conversion(self, record):
         rate = conversion_rate(record["orders"], record["unique_clicks"])
-        return "—" if rate is None else rate
+        return "—" if rate is None else str(rate)
 
     def value_conversion(self, record):
         return conversion_rate(record["orders"], record["unique_clicks"])
