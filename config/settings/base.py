@@ -182,6 +182,7 @@ CELERY_TASK_ROUTES = {
     "payouts.tasks.apply_refund": {"queue": "commissions"},
     "payouts.tasks.apply_cancellation": {"queue": "commissions"},
     "payouts.tasks.compute_payout_run": {"queue": "payouts"},
+    "payouts.tasks.compact_open_commissions": {"queue": "commissions"},
     "common.tasks.send_email": {"queue": "default"},
 }
 
