@@ -273,20 +273,24 @@ def reset_breaker() -> None:
 
 class QueuedClick:
     """A click whose XADD is on its way to Redis: `confirm()` waits for Redis's answer
-    (the redirect does its cookie work meanwhile) and says where the click went."""
+    (the redirect does its cookie work meanwhile) and says where the click went. Between
+    the two this thread holds the client's connection (redis-py's own lock), so threads
+    sharing the client never read each other's answers; always confirm."""
 
-    def __init__(self, click: ClickData, connection: "redis.connection.Connection | None"):
-        self.click, self.connection = click, connection
+    def __init__(self, click: ClickData, client: redis.Redis | None):
+        self.click, self.client = click, client
 
     def confirm(self) -> str:
         """Never raises for Redis: if Redis did not take the click, it goes to the database."""
-        if self.connection is not None:
+        if self.client is not None:
             try:
-                self.connection.read_response()
+                self.client.connection.read_response()
                 return "stream"
             except redis.RedisError:
                 _trip()
                 logger.warning("Redis unavailable: storing clicks directly for %ss", BREAKER_SECONDS)
+            finally:
+                self.client.single_connection_lock.release()
         clicks_store([self.click])
         return "database"
 
@@ -296,10 +300,12 @@ def click_send(click: ClickData) -> QueuedClick:
     (confirm() it before answering the browser)."""
     client = redis_client()
     if client is not None:
+        client.single_connection_lock.acquire()
         try:
             client.connection.send_command("XADD", settings.TRACKING_STREAM, "*", *click.to_stream_fields())
-            return QueuedClick(click, client.connection)
+            return QueuedClick(click, client)
         except redis.RedisError:
+            client.single_connection_lock.release()
             _trip()
             logger.warning("Redis unavailable: storing clicks directly for %ss", BREAKER_SECONDS)
     return QueuedClick(click, None)

@@ -183,14 +183,17 @@ def track(code: str, *, cookies: dict[str, str], meta: dict, tag: str = "") -> R
         is_prefetch=prefetch, content_id=content_id_from_tag(tag) if tag else None,
     )
     queued = clicks.click_send(click)  # Redis takes it while the cookies are made
-    set_cookies = []
-    if new_visitor:
-        set_cookies.append((VISITOR_COOKIE, visitor, 365 * 24 * 3600))
-    if not prefetch:
-        value = _attribution_value(cookies.get(ATTRIBUTION_COOKIE),
-                                   CookieClick(click_id=click.id, link_id=link_id, at=int(now)))
-        set_cookies.append((ATTRIBUTION_COOKIE, value, settings.TRACKING_COOKIE_MAX_AGE))
-    return Redirect(location=f"/p/{product_id}/", cookies=set_cookies, stored_in=queued.confirm())
+    try:
+        set_cookies = []
+        if new_visitor:
+            set_cookies.append((VISITOR_COOKIE, visitor, 365 * 24 * 3600))
+        if not prefetch:
+            value = _attribution_value(cookies.get(ATTRIBUTION_COOKIE),
+                                       CookieClick(click_id=click.id, link_id=link_id, at=int(now)))
+            set_cookies.append((ATTRIBUTION_COOKIE, value, settings.TRACKING_COOKIE_MAX_AGE))
+    finally:
+        stored_in = queued.confirm()
+    return Redirect(location=f"/p/{product_id}/", cookies=set_cookies, stored_in=stored_in)
 
 
 _FIXED_HEADERS = [

@@ -103,3 +103,31 @@ def test_a_click_redis_refuses_after_taking_it_goes_to_the_database(client, stre
     clicks.reset_breaker()
     assert _hit(client, link) == [302]
     assert stream.xlen(settings.TRACKING_STREAM) == 1  # Redis takes clicks again once the breaker closes
+
+
+def test_threads_sharing_the_client_each_get_their_own_answers(stream, settings):
+    """A threaded server (runserver, gthread) shares the process's client: a thread holds
+    the connection from its XADD to its answer, so no click is confirmed by another's."""
+    import threading
+
+    from tracking import redirect
+
+    link = LinkFactory()
+    redirect.resolve(link.code)  # the code cached before the threads start
+    results, barrier = [], threading.Barrier(4)
+
+    def clicker():
+        barrier.wait(timeout=10)
+        for _ in range(50):
+            result = redirect.track(link.code, cookies={}, meta={"REMOTE_ADDR": "127.0.0.1",
+                                                                 "HTTP_USER_AGENT": CHROME})
+            results.append(result.stored_in)
+
+    threads = [threading.Thread(target=clicker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == ["stream"] * 200
+    assert stream.xlen(settings.TRACKING_STREAM) == 200
+    assert Click.objects.count() == 0
