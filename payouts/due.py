@@ -28,6 +28,7 @@ from .services import commissions_create_for_orders
 
 GROUP = "kinship-commissions"
 
+
 def enabled() -> bool:
     return settings.COMMISSIONS_MICROBATCH
 

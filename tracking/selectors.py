@@ -57,11 +57,11 @@ class Ranking:
     active_before: int
 
 
-# Two index probes per creator of the shop, whatever the period's length: the figures of a
-# period are the last row to date on or before its end minus the last row before its start.
-# The pair's figures at the period's end: its latest figures to date (on the pair's row)
-# when its latest day is on or before the end, else a probe of its rows to date. At the
-# start: a probe. Pairs with nothing since the previous period began are left out.
+# A period's figures are the pair's figures to date at its end minus those before its
+# start, whatever the period's length. At the end: the pair's latest figures (on its
+# ShopCreator row) when its latest day is on or before the end, else an index probe of its
+# rows to date; before the start: a probe. Pairs with nothing since the previous period
+# began are left out.
 RANKING_SQL = """
 SELECT r.creator_id, c.handle, r.clicks, r.orders, r.gmv, r.commission, r.active, r.active_count, r.before_count
 FROM (

@@ -3,20 +3,14 @@
 from decimal import Decimal
 from django.db import migrations, models
 
-# Each pair's latest row to date, copied onto the pair (PostgreSQL and SQLite alike).
+# Each pair's latest row to date, copied onto the pair (PostgreSQL, and SQLite from 3.33).
 BACKFILL = """
-UPDATE tracking_shopcreator SET
-  day = (SELECT MAX(t.day) FROM tracking_shopcreatortodate t
-         WHERE t.shop_id = tracking_shopcreator.shop_id AND t.creator_id = tracking_shopcreator.creator_id),
-  clicks = COALESCE((SELECT t.clicks FROM tracking_shopcreatortodate t WHERE t.shop_id = tracking_shopcreator.shop_id
-                     AND t.creator_id = tracking_shopcreator.creator_id ORDER BY t.day DESC LIMIT 1), 0),
-  orders = COALESCE((SELECT t.orders FROM tracking_shopcreatortodate t WHERE t.shop_id = tracking_shopcreator.shop_id
-                     AND t.creator_id = tracking_shopcreator.creator_id ORDER BY t.day DESC LIMIT 1), 0),
-  gmv = COALESCE((SELECT t.gmv FROM tracking_shopcreatortodate t WHERE t.shop_id = tracking_shopcreator.shop_id
-                  AND t.creator_id = tracking_shopcreator.creator_id ORDER BY t.day DESC LIMIT 1), 0),
-  commission = COALESCE((SELECT t.commission FROM tracking_shopcreatortodate t
-                         WHERE t.shop_id = tracking_shopcreator.shop_id
-                         AND t.creator_id = tracking_shopcreator.creator_id ORDER BY t.day DESC LIMIT 1), 0)
+UPDATE tracking_shopcreator SET day = l.day, clicks = l.clicks, orders = l.orders, gmv = l.gmv,
+  commission = l.commission
+FROM tracking_shopcreatortodate l
+WHERE l.shop_id = tracking_shopcreator.shop_id AND l.creator_id = tracking_shopcreator.creator_id
+  AND l.day = (SELECT MAX(t.day) FROM tracking_shopcreatortodate t
+               WHERE t.shop_id = l.shop_id AND t.creator_id = l.creator_id)
 """
 
 
