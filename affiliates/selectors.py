@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Case,
@@ -24,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from common.counts import count_each
 from shops.models import Product, Shop
 from shops.selectors import products_live
 
@@ -257,24 +257,22 @@ def fulfilment_rate(*, fulfilled: int, overdue: int) -> int | None:
     return round(100 * fulfilled / total) if total else None
 
 
-def seller_affiliate_todo(*, program: AffiliateProgram) -> dict[str, int]:
-    """What waits for the seller: applications, sample requests to send, invitations about
-    to expire. Three counts in one statement (on every seller page that shows them)."""
+def seller_affiliate_waiting(*, program: AffiliateProgram) -> dict[str, QuerySet]:
+    """What waits for the seller in the program, to be counted: applications, sample
+    requests to send, invitations about to expire."""
     soon = timezone.now() + timedelta(days=3)
-    waiting = {
+    return {
         "applications_pending": Application.objects.filter(program=program, status=Application.Status.PENDING),
         "samples_waiting": SampleRequest.objects.filter(
             program=program, status__in=[SampleRequest.Status.REQUESTED, SampleRequest.Status.APPROVED]),
         "invitations_expiring": Invitation.objects.filter(
             program=program, status=Invitation.Status.PENDING, expires_at__lte=soon),
     }
-    counts = [rows.order_by().values("pk").query.sql_with_params() for rows in waiting.values()]
-    # The ORM's own SQL for each filter, every value a parameter.
-    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM ({query}) w{i})"  # noqa: S608
-                                for i, (query, _) in enumerate(counts))
-    with connections[router.db_for_read(Application)].cursor() as cursor:
-        cursor.execute(sql, [param for _, params in counts for param in params])
-        return dict(zip(waiting, cursor.fetchone(), strict=True))
+
+
+def seller_affiliate_todo(*, program: AffiliateProgram) -> dict[str, int]:
+    """The counts of `seller_affiliate_waiting`, in one statement."""
+    return count_each(seller_affiliate_waiting(program=program))
 
 
 def pending_rate_cuts(*, program: AffiliateProgram) -> list[RateChange]:

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from affiliates.models import Creator, Invitation, SampleRequest
-from affiliates.selectors import seller_affiliate_todo
+from affiliates.selectors import seller_affiliate_waiting
+from common.counts import count_each
 from common.db import replica_read
 from common.money import format_money
 from payouts.models import Commission, EarlyPayoutRequest, PayoutRun
@@ -25,6 +26,7 @@ from payouts.months import next_month
 from payouts.owed import open_commissions_owed
 from payouts.selectors import balances
 from shops.models import Order, Product, Shop, ShopDailyStats
+from shops.selectors import seller_waiting
 from tracking.models import Click, DailyLinkStats, ProductAffiliateDaily, ShopAffiliateDaily
 from tracking.periods import Period
 from tracking.selectors import conversion_rate, creator_ranking, stats_grouped
@@ -125,7 +127,9 @@ def seller_dashboard(*, shop: Shop, period: Period) -> dict:
         "currency": currency,
     }
     program = getattr(shop, "affiliate_program", None)
-    todo = seller_affiliate_todo(program=program) if program is not None else {}
+    # The shop's and the program's to-dos counted in one statement.
+    todo = count_each({**seller_waiting(shop=shop),
+                       **(seller_affiliate_waiting(program=program) if program is not None else {})})
     return {"figures": figures, "chart": chart, "todo": todo, "currency": currency, "top_creators": top_creators}
 
 

@@ -15,7 +15,7 @@ from affiliates.mixins import CreatorRequiredMixin
 from affiliates.selectors import creator_for_user
 from payouts.selectors import latest_affiliate_orders
 from shops.mixins import SellerRequiredMixin
-from shops.selectors import seller_todo, shop_for_user
+from shops.selectors import shop_for_user
 from tracking.periods import period_from
 
 from . import dashboards
@@ -28,7 +28,6 @@ class SellerHomeView(SellerRequiredMixin, View):
         form, period = period_from(request)
         shop = request.shop
         data = dashboards.seller_dashboard(shop=shop, period=period)
-        data["todo"].update(seller_todo(shop=shop))
         return render(request, "portal/seller_home.html", {
             **data, "top_products": dashboards.seller_top_products(shop=shop, period=period), "form": form,
             "period": period, "latest": latest_affiliate_orders(shop=shop),

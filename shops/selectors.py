@@ -1,7 +1,7 @@
 """Reads of the shops app that pages share. Seller reads always take the seller's shop."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from .models import Order, OrderLine, Product, ProductImage, Shop, ShopMembership
 
@@ -45,12 +45,13 @@ def order_detail_for_shop(*, shop: Shop) -> QuerySet[Order]:
     )
 
 
-def seller_todo(*, shop: Shop) -> dict[str, int]:
-    """Counts for the seller's to-do panel."""
-    counts = Product.objects.filter(shop=shop).aggregate(
-        products_rejected=Count("pk", filter=Q(status=Product.Status.REJECTED)),
-        products_in_review=Count("pk", filter=Q(status=Product.Status.IN_REVIEW)),
-        products_out_of_stock=Count("pk", filter=Q(status=Product.Status.LIVE, stock=0)),
-    )
-    counts["orders_to_ship"] = Order.objects.filter(shop=shop, status=Order.Status.PAID, address_line1__gt="").count()
-    return counts
+def seller_waiting(*, shop: Shop) -> dict[str, QuerySet]:
+    """What waits for the seller in the shop, to be counted (common.counts.count_each):
+    products refused or in review, live products out of stock, paid orders to ship."""
+    products = Product.objects.filter(shop=shop)
+    return {
+        "products_rejected": products.filter(status=Product.Status.REJECTED),
+        "products_in_review": products.filter(status=Product.Status.IN_REVIEW),
+        "products_out_of_stock": products.filter(status=Product.Status.LIVE, stock=0),
+        "orders_to_ship": Order.objects.filter(shop=shop, status=Order.Status.PAID, address_line1__gt=""),
+    }
