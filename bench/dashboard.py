@@ -1,23 +1,24 @@
-"""BENCH dashboard: the seller home, the creator home and the product table, at full data
-and at 1 % of it, on PostgreSQL with production settings.
+"""BENCH dashboard: the seller home, the creator home and the performance page's tables by
+product and by creator, at full data and at 1 % of it, on PostgreSQL with production settings.
 
 Full data: one shop, 500 creators with a link each, a year of daily rollups worth about
 5,000,000 clicks, and 200,000 paid orders (half attributed, with commissions in every
-state). Each page is rendered with the test client, 30 times after 5 warm-up renders, in
-five rounds alternating full and small data; the figures are over all rounds' renders.
+state). Each page is rendered with the test client 200 times on each size of data (after 10
+warm-up renders) by two processes in lockstep: a render on full data, one on small, and so
+on, so the machine's ups and downs fall on both alike.
 Prints one line per page:
 BENCH dashboard_<page> p50_ms=N p95_ms=N small_p95_ms=N ratio=R
 """
 
-import json
 import os
 import statistics
-from collections import defaultdict
+import subprocess
 
-from bench.common import bench_env, fresh_database, line, manage
+from bench.common import PY, ROOT, bench_env, fresh_database, line, manage
 from bench.payouts import psql
 
-ROUNDS, RENDERS = 5, 30  # rounds alternating full and small data; renders per page and round
+PAGES = ("seller:home", "creator:home", "product_table", "creator_table")
+WARM_UP, RENDERS = 10, 200  # renders per page and size of data
 
 SEED = """
 INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
@@ -95,31 +96,27 @@ FROM tracking_conversion c JOIN shops_order o ON o.id = c.order_id JOIN shops_or
 VACUUM ANALYZE;
 """
 
-RENDER = """
-import json, time
+RENDERER = """
+import sys, time
 from django.test import Client
 from django.contrib.auth import get_user_model
 from affiliates.models import Creator
-client = Client()
 seller = get_user_model().objects.get(username="u0")
 creator = Creator.objects.order_by("pk").first()
-pages = {
-    "seller:home": (seller, "/seller/?days=30"),
-    "creator:home": (creator.user, "/creator/?days=30"),
-    "product_table": (seller, "/seller/affiliates/performance/?days=90"),
-}
-result = {}
-for name, (user, url) in pages.items():
+pages = {}
+for name, user, url in (("seller:home", seller, "/seller/?days=30"),
+                        ("creator:home", creator.user, "/creator/?days=30"),
+                        ("product_table", seller, "/seller/affiliates/performance/?days=90"),
+                        ("creator_table", seller, "/seller/affiliates/performance/?days=90&by=creator")):
+    client = Client()
     client.force_login(user)
-    for _ in range(5):
-        assert client.get(url).status_code == 200, url
-    times = []
-    for _ in range(RENDERS):
-        start = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - start) * 1000)
-    result[name] = times
-print(json.dumps(result))
+    pages[name] = (client, url)
+print("ready", flush=True)
+for name in sys.stdin:
+    client, url = pages[name.strip()]
+    start = time.perf_counter()
+    status = client.get(url).status_code
+    print((time.perf_counter() - start) * 1000 if status == 200 else f"status {status}", flush=True)
 """
 
 
@@ -135,10 +132,28 @@ def seeded(scale: float) -> dict:
     return env
 
 
-def render(env: dict) -> dict[str, list[float]]:
-    """Each page's render times (ms), RENDERS of them after 5 warm-up renders."""
-    code = RENDER.replace("RENDERS", str(RENDERS))
-    return json.loads(manage(env, "shell", "--no-imports", "-c", code).strip().splitlines()[-1])
+class Renderer:
+    """A Django shell on one database that renders a page each time it is asked (the
+    production settings, the test client: the whole middleware stack, no network)."""
+
+    def __init__(self, env: dict):
+        self.proc = subprocess.Popen([PY, "manage.py", "shell", "--no-imports", "-c", RENDERER], cwd=ROOT, env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        if self.proc.stdout.readline().strip() != "ready":
+            raise RuntimeError("the renderer did not start")
+
+    def render(self, page: str) -> float:
+        self.proc.stdin.write(page + "\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline().strip()
+        try:
+            return float(answer)
+        except ValueError:
+            raise RuntimeError(f"{page}: {answer or 'the renderer stopped'}") from None
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=30)
 
 
 def percentile(times: list[float], share: float) -> float:
@@ -148,18 +163,23 @@ def percentile(times: list[float], share: float) -> float:
 
 def main() -> None:
     full_env, small_env = seeded(1.0), seeded(float(os.environ.get("BENCH_DASHBOARD_SMALL", "0.01")))
-    # Full and small in turn, ROUNDS times, the times of all rounds pooled: both see the
-    # machine's drift (its neighbours come and go) alike.
-    full: dict[str, list[float]] = defaultdict(list)
-    small: dict[str, list[float]] = defaultdict(list)
-    for _ in range(ROUNDS):
-        for pooled, env in ((full, full_env), (small, small_env)):
-            for page, times in render(env).items():
-                pooled[page] += times
-    for page, times in full.items():
-        p95, small_p95 = percentile(times, 0.95), percentile(small[page], 0.95)
-        line(f"dashboard_{page}", p50_ms=round(statistics.median(times), 1), p95_ms=round(p95, 1),
-             small_p95_ms=round(small_p95, 1), ratio=round(p95 / small_p95, 2))
+    full, small = Renderer(full_env), Renderer(small_env)
+    try:
+        for page in PAGES:
+            # In lockstep, each in turn first: whatever the machine's neighbours do while
+            # a page is measured, both sizes of data see it alike.
+            times: dict[Renderer, list[float]] = {full: [], small: []}
+            for n in range(WARM_UP + RENDERS):
+                for renderer in ((full, small) if n % 2 else (small, full)):
+                    took = renderer.render(page)
+                    if n >= WARM_UP:
+                        times[renderer].append(took)
+            p95, small_p95 = percentile(times[full], 0.95), percentile(times[small], 0.95)
+            line(f"dashboard_{page}", p50_ms=round(statistics.median(times[full]), 1), p95_ms=round(p95, 1),
+                 small_p95_ms=round(small_p95, 1), ratio=round(p95 / small_p95, 2))
+    finally:
+        full.close()
+        small.close()
 
 
 if __name__ == "__main__":

@@ -29,8 +29,9 @@ from .models import (
 COUNTERS = ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission", "code_orders",
             "code_gmv")
 MONEY = ("gmv", "commission", "code_gmv")
-# What the creator ranking shows, kept to date per shop and creator (ShopCreatorToDate).
-TO_DATE = ("clicks", "orders", "gmv", "commission")
+# What the creator ranking and the performance by creator show, kept to date per shop and
+# creator (ShopCreatorToDate, and the latest on ShopCreator).
+TO_DATE = ("clicks", "unique_clicks", "orders", "gmv", "commission")
 
 
 @dataclass
@@ -145,36 +146,37 @@ def _add_to_date(rows: list[tuple]) -> None:
         _add_to_date_rowwise(rows)
         return
     columns = list(zip(*rows, strict=True))
+    names = ", ".join(TO_DATE)
+    # unnest() of the rows: (shop, creator, day, *TO_DATE) arrays, every value a parameter.
+    arrays = ", ".join(["%s::bigint[]", "%s::bigint[]", "%s::date[]",
+                        *(f"%s::{_TYPES.get(name, 'bigint')}[]" for name in TO_DATE)])
+    increments = f"unnest({arrays}) AS k(shop, creator, day, {names})"
     with connection.cursor() as cursor:
         # The pairs' rows, locked in key order, with their latest figures to date.
+        totals = ", ".join(f"SUM({name})" for name in TO_DATE)
+        latest = ", ".join(f"{name} = p.{name} + excluded.{name}" for name in TO_DATE)
         cursor.execute(
-            "INSERT INTO tracking_shopcreator AS p (shop_id, creator_id, day, clicks, orders, gmv, commission) "
-            "SELECT shop, creator, MAX(day), SUM(clicks), SUM(orders), SUM(gmv), SUM(commission) "
-            "FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[], %s::bigint[], %s::numeric[], "
-            "%s::numeric[]) AS k(shop, creator, day, clicks, orders, gmv, commission) "
-            "GROUP BY shop, creator ORDER BY shop, creator "
-            "ON CONFLICT (shop_id, creator_id) DO UPDATE SET day = GREATEST(p.day, excluded.day), "
-            "clicks = p.clicks + excluded.clicks, orders = p.orders + excluded.orders, gmv = p.gmv + excluded.gmv, "
-            "commission = p.commission + excluded.commission",
+            f"INSERT INTO tracking_shopcreator AS p (shop_id, creator_id, day, {names}) "  # noqa: S608 - our names
+            f"SELECT shop, creator, MAX(day), {totals} FROM {increments} GROUP BY shop, creator ORDER BY shop, creator "
+            f"ON CONFLICT (shop_id, creator_id) DO UPDATE SET day = GREATEST(p.day, excluded.day), {latest}",
             [list(column) for column in columns])
+        before = ", ".join(f"COALESCE(p.{name}, 0)" for name in TO_DATE)
         cursor.execute(
-            "INSERT INTO tracking_shopcreatortodate (shop_id, creator_id, day, clicks, orders, gmv, commission) "
-            "SELECT k.shop, k.creator, k.day, COALESCE(p.clicks, 0), COALESCE(p.orders, 0), COALESCE(p.gmv, 0), "
-            "COALESCE(p.commission, 0) FROM unnest(%s::bigint[], %s::bigint[], %s::date[]) AS k(shop, creator, day) "
-            "LEFT JOIN LATERAL (SELECT t.clicks, t.orders, t.gmv, t.commission FROM tracking_shopcreatortodate t "
+            f"INSERT INTO tracking_shopcreatortodate (shop_id, creator_id, day, {names}) "  # noqa: S608
+            f"SELECT k.shop, k.creator, k.day, {before} "
+            "FROM unnest(%s::bigint[], %s::bigint[], %s::date[]) AS k(shop, creator, day) "
+            f"LEFT JOIN LATERAL (SELECT {names} FROM tracking_shopcreatortodate t "
             "WHERE t.shop_id = k.shop AND t.creator_id = k.creator AND t.day < k.day ORDER BY t.day DESC LIMIT 1) p "
             "ON true ORDER BY 1, 2, 3 ON CONFLICT (shop_id, creator_id, day) DO NOTHING",
             [list(columns[0]), list(columns[1]), list(columns[2])])
         changes = [row for row in rows if any(row[3:])]
         if not changes:
             return
+        added = ", ".join(f"{name} = t.{name} + d.{name}" for name in TO_DATE)
+        sums = ", ".join(f"SUM(k.{name}) AS {name}" for name in TO_DATE)
         cursor.execute(
-            "UPDATE tracking_shopcreatortodate t SET clicks = t.clicks + d.clicks, orders = t.orders + d.orders, "
-            "gmv = t.gmv + d.gmv, commission = t.commission + d.commission "
-            "FROM (SELECT r.id, SUM(k.clicks) AS clicks, SUM(k.orders) AS orders, SUM(k.gmv) AS gmv, "
-            "SUM(k.commission) AS commission FROM tracking_shopcreatortodate r "
-            "JOIN unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[], %s::bigint[], %s::numeric[], "
-            "%s::numeric[]) AS k(shop, creator, day, clicks, orders, gmv, commission) "
+            f"UPDATE tracking_shopcreatortodate t SET {added} "  # noqa: S608 - our names
+            f"FROM (SELECT r.id, {sums} FROM tracking_shopcreatortodate r JOIN {increments} "
             "ON r.shop_id = k.shop AND r.creator_id = k.creator AND r.day >= k.day GROUP BY r.id) d "
             "WHERE t.id = d.id",
             [list(column) for column in zip(*changes, strict=True)])

@@ -29,6 +29,7 @@ from common.db import replica_read
 
 from .models import ContentDaily, Conversion, CreatorPerformance, DailyLinkStats, Link, ShopCreatorToDate
 from .periods import Period
+from .rollups import TO_DATE
 
 SUMS = {name: Sum(name) for name in
         ("clicks", "unique_clicks", "flagged_clicks", "orders", "items", "gmv", "commission")}
@@ -60,39 +61,51 @@ class Ranking:
 # A period's figures are the pair's figures to date at its end minus those before its
 # start, whatever the period's length. At the end: the pair's latest figures (on its
 # ShopCreator row) when its latest day is on or before the end, else an index probe of its
-# rows to date; before the start: a probe. Pairs with nothing since the previous period
-# began are left out.
-RANKING_SQL = """
+# rows to date. Before the start: the pairs' rows of the day before it, all in one index
+# range (m), and a probe only for a pair without a row that day. Pairs with nothing since
+# `since` are left out; `active`: something in the period; `active_before`: in the one before.
+PAIR_FIGURES_SQL = """
+SELECT p.creator_id, {figures},
+       COALESCE(CASE WHEN p.day <= %(end)s THEN p.day ELSE e.day END >= %(start)s, false) AS active,
+       COALESCE(b.day >= %(before)s, false) AS active_before
+FROM tracking_shopcreator p
+LEFT JOIN LATERAL (
+  SELECT t.day, {names} FROM tracking_shopcreatortodate t
+  WHERE p.day > %(end)s AND t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day <= %(end)s
+  ORDER BY t.day DESC LIMIT 1) e ON true
+LEFT JOIN tracking_shopcreatortodate m
+  ON m.shop_id = p.shop_id AND m.creator_id = p.creator_id AND m.day = %(start)s::date - 1
+LEFT JOIN LATERAL (
+  SELECT m.day, {m_names} WHERE m.day IS NOT NULL
+  UNION ALL
+  (SELECT t.day, {names} FROM tracking_shopcreatortodate t
+   WHERE m.day IS NULL AND t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day < %(start)s
+   ORDER BY t.day DESC LIMIT 1)) b ON true
+WHERE p.shop_id = %(shop)s AND p.day >= %(since)s
+""".format(  # noqa: S608 - our identifiers; every value a parameter
+    figures=", ".join(f"COALESCE(CASE WHEN p.day <= %(end)s THEN p.{name} ELSE e.{name} END, 0) "
+                      f"- COALESCE(b.{name}, 0) AS {name}" for name in TO_DATE),
+    names=", ".join(f"t.{name}" for name in TO_DATE), m_names=", ".join(f"m.{name}" for name in TO_DATE))
+
+RANKING_SQL = f"""
 SELECT r.creator_id, c.handle, r.clicks, r.orders, r.gmv, r.commission, r.active, r.active_count, r.before_count
 FROM (
   SELECT s.*, COUNT(*) FILTER (WHERE s.active) OVER () AS active_count,
          COUNT(*) FILTER (WHERE s.active_before) OVER () AS before_count
-  FROM (
-    SELECT p.creator_id,
-           COALESCE(CASE WHEN p.day <= %(end)s THEN p.clicks ELSE e.clicks END, 0) - COALESCE(b.clicks, 0) AS clicks,
-           COALESCE(CASE WHEN p.day <= %(end)s THEN p.orders ELSE e.orders END, 0) - COALESCE(b.orders, 0) AS orders,
-           COALESCE(CASE WHEN p.day <= %(end)s THEN p.gmv ELSE e.gmv END, 0) - COALESCE(b.gmv, 0) AS gmv,
-           COALESCE(CASE WHEN p.day <= %(end)s THEN p.commission ELSE e.commission END, 0)
-             - COALESCE(b.commission, 0) AS commission,
-           COALESCE(CASE WHEN p.day <= %(end)s THEN p.day ELSE e.day END >= %(start)s, false) AS active,
-           COALESCE(b.day >= %(before)s, false) AS active_before
-    FROM tracking_shopcreator p
-    LEFT JOIN LATERAL (
-      SELECT t.day, t.clicks, t.orders, t.gmv, t.commission FROM tracking_shopcreatortodate t
-      WHERE p.day > %(end)s AND t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day <= %(end)s
-      ORDER BY t.day DESC LIMIT 1) e ON true
-    LEFT JOIN LATERAL (
-      SELECT t.day, t.clicks, t.orders, t.gmv, t.commission FROM tracking_shopcreatortodate t
-      WHERE t.shop_id = p.shop_id AND t.creator_id = p.creator_id AND t.day < %(start)s
-      ORDER BY t.day DESC LIMIT 1) b ON true
-    WHERE p.shop_id = %(shop)s AND p.day >= %(before)s
-  ) s
+  FROM ({PAIR_FIGURES_SQL}) s
   ORDER BY s.active DESC, s.gmv DESC, s.clicks DESC, s.creator_id
   LIMIT %(limit)s
 ) r
 JOIN affiliates_creator c ON c.id = r.creator_id
 ORDER BY r.active DESC, r.gmv DESC, r.clicks DESC, r.creator_id
-"""
+"""  # noqa: S608 - our identifiers; every value a parameter
+
+CREATOR_FIGURES_SQL = f"""
+SELECT c.handle, s.clicks, s.unique_clicks, s.orders, s.gmv, s.commission
+FROM ({PAIR_FIGURES_SQL}) s JOIN affiliates_creator c ON c.id = s.creator_id
+WHERE s.active
+ORDER BY s.gmv DESC, s.clicks DESC, c.handle
+"""  # noqa: S608
 
 
 @replica_read
@@ -106,7 +119,8 @@ def creator_ranking(*, shop, period: Period, limit: int = 5) -> Ranking:
         return _creator_ranking_from_days(shop=shop, period=period, limit=limit)
     with database.cursor() as cursor:
         cursor.execute(RANKING_SQL, {"shop": shop.pk, "start": period.start, "end": period.end,
-                                     "before": period.previous().start, "limit": limit})
+                                     "before": period.previous().start, "since": period.previous().start,
+                                     "limit": limit})
         rows = cursor.fetchall()
     top = [{"creator_id": creator_id, "handle": handle, "clicks": clicks, "orders": orders, "gmv": gmv,
             "commission": commission}
@@ -123,6 +137,22 @@ def _creator_ranking_from_days(*, shop, period: Period, limit: int) -> Ranking:
                .order_by("-gmv", "-clicks", "creator_id")[:limit])
     return Ranking(top=top, active=in_period(period).values("creator").distinct().count(),
                    active_before=in_period(period.previous()).values("creator").distinct().count())
+
+
+@replica_read
+def creator_figures(*, shop, period: Period) -> list[dict]:
+    """Each creator's figures for the shop in the period (creator_handle, clicks,
+    unique_clicks, orders, gmv, commission), most GMV first: the performance page's table by
+    creator. Two rows to date per creator (PostgreSQL), however long the period; SQLite sums
+    the daily rollups."""
+    database = connections[router.db_for_read(ShopCreatorToDate)]
+    if database.vendor != "postgresql":
+        return list(stats_grouped(scope=Q(shop=shop), period=period, group_by={"creator_handle": "creator__handle"}))
+    with database.cursor() as cursor:
+        cursor.execute(CREATOR_FIGURES_SQL, {"shop": shop.pk, "start": period.start, "end": period.end,
+                                             "before": period.previous().start, "since": period.start})
+        return [{"creator_handle": handle, "clicks": clicks, "unique_clicks": unique, "orders": orders, "gmv": gmv,
+                 "commission": commission} for handle, clicks, unique, orders, gmv, commission in cursor.fetchall()]
 
 
 def links_of_creator(*, creator) -> QuerySet[Link]:

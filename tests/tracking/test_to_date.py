@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from tests.factories import CreatorFactory, LinkFactory, ProductFactory
@@ -26,11 +26,12 @@ TODAY = timezone.now().date()
 def _expected_to_date() -> dict[tuple, tuple]:
     """(shop, creator, day) -> the sums of DailyLinkStats up to that day, for every day the pair has a row."""
     days = (DailyLinkStats.objects.values_list("shop_id", "creator_id", "day")
-            .annotate(clicks=Sum("clicks"), orders=Sum("orders"), gmv=Sum("gmv"), commission=Sum("commission"))
+            .annotate(clicks=Sum("clicks"), unique_clicks=Sum("unique_clicks"), orders=Sum("orders"), gmv=Sum("gmv"),
+                      commission=Sum("commission"))
             .order_by("shop_id", "creator_id", "day"))
     expected, running = {}, {}
     for shop, creator, day, *values in days:
-        before = running.get((shop, creator), (0, 0, Decimal(0), Decimal(0)))
+        before = running.get((shop, creator), (0, 0, 0, Decimal(0), Decimal(0)))
         running[(shop, creator)] = tuple(a + b for a, b in zip(before, values, strict=True))
         expected[(shop, creator, day)] = running[(shop, creator)]
     return expected
@@ -40,13 +41,14 @@ def _latest_on_pairs() -> None:
     """Each pair's row holds its latest figures to date: those of its last row to date."""
     for pair in ShopCreator.objects.all():
         last = (ShopCreatorToDate.objects.filter(shop_id=pair.shop_id, creator_id=pair.creator_id).order_by("-day")
-                .values_list("day", "clicks", "orders", "gmv", "commission").first())
-        assert (pair.day, pair.clicks, pair.orders, pair.gmv, pair.commission) == (last or (None, 0, 0, 0, 0))
+                .values_list("day", "clicks", "unique_clicks", "orders", "gmv", "commission").first())
+        assert (pair.day, pair.clicks, pair.unique_clicks, pair.orders, pair.gmv, pair.commission) == (
+            last or (None, 0, 0, 0, 0, 0))
 
 
 def _to_date() -> dict[tuple, tuple]:
     return {(shop, creator, day): tuple(values) for shop, creator, day, *values in ShopCreatorToDate.objects
-            .values_list("shop_id", "creator_id", "day", "clicks", "orders", "gmv", "commission")}
+            .values_list("shop_id", "creator_id", "day", "clicks", "unique_clicks", "orders", "gmv", "commission")}
 
 
 @pytest.fixture
@@ -103,6 +105,32 @@ def test_the_ranking_from_figures_to_date_equals_the_ranking_from_the_days(links
 
 
 @pytest.mark.django_db
+def test_the_performance_by_creator_from_figures_to_date_equals_the_sums_of_the_days(links):
+    chance = random.Random(13)  # noqa: S311 - test data
+    rollup_add([Increment(day=TODAY - timedelta(days=chance.randint(0, 120)), link_id=chance.choice(links).pk,
+                          values={"clicks": (clicks := chance.randint(1, 9)),
+                                  "unique_clicks": chance.randint(0, clicks),
+                                  "orders": chance.randint(0, 2), "gmv": Decimal(chance.randint(-900, 9000)) / 100,
+                                  "commission": Decimal(chance.randint(0, 900)) / 100})
+                for _ in range(300)])
+    fields = ("creator_handle", "clicks", "unique_clicks", "orders", "gmv", "commission")
+    periods = [Period(TODAY - timedelta(days=days - 1), TODAY) for days in (1, 7, 30, 90)]
+    periods += [Period(TODAY - timedelta(days=60), TODAY - timedelta(days=45)), Period(TODAY, TODAY)]
+    compared = 0
+    for shop in {link.product.shop for link in links}:
+        for period in periods:
+            rows = selectors.creator_figures(shop=shop, period=period)
+            days = (DailyLinkStats.objects.filter(shop=shop, day__range=(period.start, period.end))
+                    .values(creator_handle=F("creator__handle"))
+                    .annotate(**{name: Sum(name) for name in fields[1:]}))
+            assert sorted(tuple(row[f] for f in fields) for row in rows) == sorted(
+                tuple(row[f] for f in fields) for row in days), (shop, period)
+            assert [row["gmv"] for row in rows] == sorted((row["gmv"] for row in rows), reverse=True)
+            compared += len(rows)
+    assert compared > 10
+
+
+@pytest.mark.django_db
 def test_a_creator_without_rows_in_the_period_is_not_ranked(links):
     link = links[0]
     rollup_add([Increment(day=TODAY - timedelta(days=50), link_id=link.pk, values={"clicks": 3, "gmv": Decimal(9)})])
@@ -113,14 +141,15 @@ def test_a_creator_without_rows_in_the_period_is_not_ranked(links):
 @pytest.mark.django_db
 def test_the_migration_backfills_the_figures_to_date(links):
     rollup_add([Increment(day=TODAY - timedelta(days=n % 9), link_id=links[n % len(links)].pk,
-                          values={"clicks": n, "gmv": Decimal(n)}) for n in range(40)])
+                          values={"clicks": n, "unique_clicks": n // 2, "gmv": Decimal(n)}) for n in range(40)])
     expected = _to_date()
     ShopCreatorToDate.objects.all().delete()
     ShopCreator.objects.all().delete()
     migration = importlib.import_module("tracking.migrations.0011_shop_creator_to_date")
     migration.backfill(None, connection.schema_editor())
-    assert _to_date() == expected
     importlib.import_module("tracking.migrations.0012_shop_creator_latest").backfill(None, connection.schema_editor())
+    importlib.import_module("tracking.migrations.0013_unique_clicks_to_date").backfill(None, connection.schema_editor())
+    assert _to_date() == expected
     _latest_on_pairs()
     assert ShopCreator.objects.exclude(day=None).count() == ShopCreator.objects.count() > 0
 

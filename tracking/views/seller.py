@@ -34,8 +34,7 @@ class SellerPerformanceView(ProgramRequiredMixin, View):
             rows = selectors.content_report(scope=Q(shop=request.shop), period=period)
             table = ContentStatsTable(rows)
         elif by_creator:
-            rows = selectors.stats_grouped(scope=Q(shop=request.shop), period=period,
-                                           group_by={"creator_handle": "creator__handle"})
+            rows = selectors.creator_figures(shop=request.shop, period=period)
             table = CreatorStatsTable([{**row, "currency": currency} for row in rows])
         else:
             rows = selectors.stats_grouped(scope=Q(shop=request.shop), period=period,
