@@ -6,6 +6,7 @@ from datetime import UTC
 
 import django_tables2 as tables
 from django_tables2 import utils as tables_utils
+from django_tables2.data import TableData, TableListData, TableQuerysetData
 
 from .exports import csv_response
 from .money import format_money, money_cell
@@ -86,6 +87,35 @@ class DayColumn(tables.DateTimeColumn):
         return value.astimezone(UTC).date() if value else None
 
 
+def _reader(name: str):
+    """A function reading a column's value from a row, as tables2's Accessor would."""
+    accessor = tables.A(name)
+    if "__" in name or "." in name:
+        return lambda row: accessor.resolve(row, quiet=True)
+    return lambda row: row.get(name) if type(row) is dict else accessor.resolve(row, quiet=True)
+
+
+class _ListData(TableListData):
+    """Rows given as a list, ordered with plain sort keys: each row's value read once per
+    key, then one stable sort per key from the least significant. tables2's own ordering
+    looks both values up through accessors in every comparison (a millisecond for 500
+    rows); it still orders what does not compare (None beside a number, mixed types)."""
+
+    def order_by(self, aliases):
+        keys = []
+        for alias in aliases:  # as tables2 reads the aliases
+            bound = self.table.columns[tables_utils.OrderBy(alias).bare]
+            keys += bound.order_by.opposite if alias[0] != bound.order_by_alias[0] else bound.order_by
+        rows = list(self.data)
+        try:
+            for key in reversed(keys):
+                rows.sort(key=_reader(key.bare), reverse=key.is_descending)
+        except TypeError:
+            super().order_by(aliases)
+            return
+        self.data[:] = rows
+
+
 class BaseTable(tables.Table):
     """The look every table in the seller centre and creator portal shares, and its CSV.
 
@@ -102,8 +132,10 @@ class BaseTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle table-stack"}
         template_name = "django_tables2/kinship.html"
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and not isinstance(data, TableData) and not TableQuerysetData.validate(data):
+            data = _ListData(list(data))
+        super().__init__(data, *args, **kwargs)
         # Each column's own cell class; the phone role is added to it when the table renders.
         self._own_td_class = {bound.name: bound.column.attrs.get("td", {}).get("class", "")
                               for bound in self.columns.iterall()}
