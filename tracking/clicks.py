@@ -18,8 +18,9 @@ import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+import psycopg
 import redis
 from django.conf import settings
 from django.db import connection, transaction
@@ -55,6 +56,8 @@ class ClickData:
     is_bot: bool
     is_prefetch: bool
     content_id: int | None = None  # from the link's content tag; checked when stored
+    # The redirect gave this visitor their id just now: no click of theirs can be stored yet.
+    new_visitor: bool = False
 
     def to_stream(self) -> dict:
         """One field, tab-separated: the cheapest entry to write on the hot path. The
@@ -63,16 +66,17 @@ class ClickData:
 
     def to_stream_fields(self) -> tuple[str, str]:
         ua, ref = self.user_agent.replace("\t", " "), self.referrer.replace("\t", " ")
+        flags = int(self.is_prefetch) | 2 * int(self.new_visitor)  # an entry of before new_visitor: 0 or 1
         return ("c", f"{self.id}\t{self.link_id}\t{self.at!r}\t{self.visitor_id}\t{self.ip_hash}\t"
-                     f"{int(self.is_bot)}\t{int(self.is_prefetch)}\t{self.content_id or 0}\t{ua}\t{ref}")
+                     f"{int(self.is_bot)}\t{flags}\t{self.content_id or 0}\t{ua}\t{ref}")
 
     @classmethod
     def from_stream(cls, fields: dict) -> "ClickData":
         parts = fields[b"c"].decode("utf-8", "replace").split("\t", 9)
-        click_id, link_id, at, visitor, ip, bot, prefetch, content, ua, ref = parts
+        click_id, link_id, at, visitor, ip, bot, flags, content, ua, ref = parts
         return cls(id=click_id, link_id=int(link_id), at=float(at), visitor_id=visitor, ip_hash=ip,
-                   user_agent=ua, referrer=ref, is_bot=bot == "1", is_prefetch=prefetch == "1",
-                   content_id=int(content) or None)
+                   user_agent=ua, referrer=ref, is_bot=bot == "1", is_prefetch=bool(int(flags) & 1),
+                   content_id=int(content) or None, new_visitor=bool(int(flags) & 2))
 
 
 @functools.cache
@@ -126,45 +130,52 @@ def clicks_store(batch: list[ClickData]) -> int:
 
     # One read of the stored clicks near the batch: the same visitors' clicks on the same
     # links within the duplicate window before it, and so also any click of the batch
-    # stored before (an entry delivered again), which is not stored twice.
-    window = timedelta(minutes=settings.TRACKING_DUPLICATE_MINUTES)
-    last_seen: dict[tuple[str, int], datetime] = {}
-    known: set[uuid.UUID] = set()
+    # stored before (an entry delivered again), which is not stored twice. A visitor the
+    # redirect has just given an id has none (most visitors a creator sends are new): no
+    # lookup. Their click delivered again is still stored once: the insert skips known ids
+    # (it may count once more towards its minute's burst limit).
+    window = settings.TRACKING_DUPLICATE_MINUTES * 60  # seconds: the batch's times are epoch seconds
+    last_seen: dict[tuple[str, int], float] = {}
+    known: set[str] = set()
+    returning = {c.visitor_id for c in batch if not c.new_visitor}
     for pk, visitor, link_id, at in (
-        Click.objects.filter(visitor_id__any_of={c.visitor_id for c in batch},
-                             link_id__any_of={c.link_id for c in batch}, at__gte=start - window, at__lte=end)
-        .order_by("at").values_list("pk", "visitor_id", "link_id", "at")
+        Click.objects.filter(visitor_id__any_of=returning, link_id__any_of={c.link_id for c in batch},
+                             at__gte=start - timedelta(seconds=window), at__lte=end)
+        .order_by("at").values_list("pk", "visitor_id", "link_id", "at") if returning else ()
     ):
-        known.add(pk)
-        last_seen[(visitor, link_id)] = at
-    fresh = sorted(((pk, c) for c in batch if (pk := uuid.UUID(c.id)) not in known), key=lambda item: item[1].at)
+        known.add(pk.hex)
+        last_seen[(visitor, link_id)] = at.timestamp()
+    fresh = sorted((c for c in batch if c.id not in known), key=lambda click: click.at)
     if not fresh:
         return 0
     # Bursts: clicks per IP hash and minute, counting those stored before.
-    minute_counts = _stored_per_minute({(c.ip_hash, int(c.at // 60)) for _, c in fresh},
-                                       more_than=settings.TRACKING_BURST_PER_MINUTE)
+    burst_limit = settings.TRACKING_BURST_PER_MINUTE
+    minute_counts = _stored_per_minute({(c.ip_hash, int(c.at // 60)) for c in fresh}, more_than=burst_limit)
 
-    content_ok = _content_checked([click for _, click in fresh])
+    content_ok = _content_checked(fresh)
+    days: dict[int, date] = {}  # epoch day -> its date (UTC)
     rows, increments = [], []
-    for pk, click in fresh:
-        at = _aware(click.at)
+    for click in fresh:
         previous = last_seen.get((click.visitor_id, click.link_id))
-        duplicate = previous is not None and at - previous < window
-        last_seen[(click.visitor_id, click.link_id)] = at
+        duplicate = previous is not None and click.at - previous < window
+        last_seen[(click.visitor_id, click.link_id)] = click.at
         bucket = (click.ip_hash, int(click.at // 60))
         minute_counts[bucket] += 1
-        burst = minute_counts[bucket] > settings.TRACKING_BURST_PER_MINUTE
+        burst = minute_counts[bucket] > burst_limit
         flagged = click.is_bot or click.is_prefetch or burst
         content_id = click.content_id if (click.content_id, click.link_id) in content_ok else None
         # In CLICK_COLUMNS' order: a tuple per row, no model instance (5,000 of them cost more than the insert).
-        rows.append((pk, click.link_id, at, click.visitor_id[:36], click.ip_hash[:32],
+        rows.append((click.id, click.link_id, click.at, click.visitor_id[:36], click.ip_hash[:32],
                      click.user_agent[:300], click.referrer[:500], click.is_bot, click.is_prefetch, duplicate, burst,
                      content_id))
-        increments.append(Increment(day=at.date(), link_id=click.link_id, content_id=content_id, values={
+        day = int(click.at // 86400)
+        if day not in days:
+            days[day] = _aware(click.at).date()
+        increments.append(Increment(day=days[day], link_id=click.link_id, content_id=content_id, values={
             "clicks": 1, "unique_clicks": int(not duplicate and not flagged), "flagged_clicks": int(flagged)}))
-    inserted = _insert_new(rows)
-    rollup_add(increment for row, increment in zip(rows, increments, strict=True) if row[0] in inserted)
-    return len(inserted)
+    skipped = _insert_new(rows)
+    rollup_add(increment for row, increment in zip(rows, increments, strict=True) if row[0] not in skipped)
+    return len(rows) - len(skipped)
 
 
 def _stored_per_minute(buckets: set[tuple[str, int]], *, more_than: int) -> dict[tuple[str, int], int]:
@@ -191,27 +202,39 @@ def _stored_per_minute(buckets: set[tuple[str, int]], *, more_than: int) -> dict
     return counts
 
 
-CLICK_COLUMNS = [("id", "uuid"), ("link_id", "bigint"), ("at", "timestamptz"), ("visitor_id", "text"),
+# A row as clicks_store makes it: the id as 32 hex digits and the time in epoch seconds.
+CLICK_COLUMNS = [("id", "text"), ("link_id", "bigint"), ("at", "float8"), ("visitor_id", "text"),
                  ("ip_hash", "text"), ("user_agent", "text"), ("referrer", "text"), ("is_bot", "boolean"),
                  ("is_prefetch", "boolean"), ("is_duplicate", "boolean"), ("is_burst", "boolean"),
                  ("content_id", "bigint")]
+_STORED_AS = {"id": "k.id::uuid", "at": "to_timestamp(k.at)"}
 
 
-def _insert_new(rows: list[tuple]) -> set[uuid.UUID]:
+def _insert_new(rows: list[tuple]) -> set[str]:
     """Insert the clicks (tuples in CLICK_COLUMNS' order) whose id is not stored yet; return
-    the ids this call inserted. PostgreSQL: one INSERT ... SELECT unnest ... ON CONFLICT DO
-    NOTHING RETURNING id (the key is (id, at), and a click's time travels with its id), so
-    two flushers storing the same click at the same moment count it once. Elsewhere
-    (SQLite, one process): the ids known before are the ones skipped."""
+    the ids it skipped (stored before: usually none). PostgreSQL: one INSERT ... SELECT
+    FROM unnest ... ON CONFLICT DO NOTHING (the key is (id, at), and a click's time travels
+    with its id), so two flushers storing the same click at the same moment count it once;
+    the statement answers with the ids it did not insert. Elsewhere (SQLite, one process at
+    a time): the ids found stored before are the ones skipped."""
     names = [name for name, _ in CLICK_COLUMNS]
     if connection.vendor != "postgresql":
-        Click.objects.bulk_create([Click(**dict(zip(names, row, strict=True))) for row in rows],
-                                  ignore_conflicts=True)
-        return {row[0] for row in rows}
-    arrays = ", ".join(f"%s::{kind}[]" for _, kind in CLICK_COLUMNS)
-    sql = (f"INSERT INTO {Click._meta.db_table} ({', '.join(names)}) SELECT * FROM unnest({arrays}) "  # noqa: S608
-           "ON CONFLICT DO NOTHING RETURNING id")
-    with connection.cursor() as cursor:
+        ids = {uuid.UUID(row[0]): row[0] for row in rows}
+        skipped = {ids[pk] for pk in Click.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+        Click.objects.bulk_create([Click(**{**dict(zip(names, row, strict=True)), "id": uuid.UUID(row[0]),
+                                            "at": _aware(row[2])}) for row in rows if row[0] not in skipped])
+        return skipped
+    arrays = ", ".join(f"%b::{kind}[]" for _, kind in CLICK_COLUMNS)  # %b: a parameter in binary format
+    stored = ", ".join(_STORED_AS.get(name, f"k.{name}") for name in names)
+    sql = (f"WITH k AS (SELECT * FROM unnest({arrays}) AS k({', '.join(names)})), "  # noqa: S608 - our names
+           f"inserted AS (INSERT INTO {Click._meta.db_table} ({', '.join(names)}) SELECT {stored} FROM k "
+           "ON CONFLICT DO NOTHING RETURNING id) "
+           "SELECT k.id FROM k WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.id = k.id::uuid)")
+    connection.ensure_connection()
+    # The arrays go as parameters in PostgreSQL's binary format, on a cursor of the same
+    # connection (so in the same transaction): Django's cursors write every value into the
+    # statement as text, escaping each string of a 5,000-click batch one by one.
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
         return {pk for (pk,) in cursor.fetchall()}
 

@@ -180,7 +180,7 @@ def track(code: str, *, cookies: dict[str, str], meta: dict, tag: str = "") -> R
     click = clicks.ClickData(
         id=os.urandom(16).hex(), link_id=link_id, at=now, visitor_id=visitor, ip_hash=clicks.ip_hash(remote),
         user_agent=user_agent[:300], referrer=meta.get("HTTP_REFERER", "")[:500], is_bot=clicks.is_bot(user_agent),
-        is_prefetch=prefetch, content_id=content_id_from_tag(tag) if tag else None,
+        is_prefetch=prefetch, content_id=content_id_from_tag(tag) if tag else None, new_visitor=new_visitor,
     )
     queued = clicks.click_send(click)  # Redis takes it while the cookies are made
     try:

@@ -149,15 +149,42 @@ def test_clicks_stored_before_count_towards_a_burst_however_many_there_were():
     assert (bursts[f"{20:032x}"], bursts[f"{21:032x}"], bursts[f"{22:032x}"]) == (True, False, False)
 
 
-def test_storing_the_same_batch_twice_stores_it_once():
+@pytest.mark.parametrize("new_visitor", [False, True], ids=["returning visitors", "visitors new to the redirect"])
+def test_storing_the_same_batch_twice_stores_it_once(new_visitor):
+    """A returning visitor's stored click is found by the duplicate lookup; a new visitor's
+    is not looked up, and the insert itself skips it (and leaves it out of the rollups)."""
     link = LinkFactory()
-    batch = [ClickData(id=f"{n:032x}", link_id=link.pk, at=1_800_000_000.0 + n * 3600, visitor_id=f"{n:032x}",
-                       ip_hash="x", user_agent=CHROME, referrer="", is_bot=False, is_prefetch=False)
+    batch = [ClickData(id=f"{n:032x}", link_id=link.pk, at=1_800_000_000.123456 + n * 3600, visitor_id=f"{n:032x}",
+                       ip_hash="x", user_agent=CHROME, referrer="", is_bot=False, is_prefetch=False,
+                       new_visitor=new_visitor)
              for n in range(3)]
     assert clicks_store(batch) == 3
     assert clicks_store(batch) == 0
-    assert Click.objects.count() == 3
-    assert sum(DailyLinkStats.objects.values_list("clicks", flat=True)) == 3
+    assert clicks_store([*batch, ClickData(**{**batch[0].__dict__, "id": f"{9:032x}"})]) == 1
+    assert Click.objects.count() == 4
+    assert sum(DailyLinkStats.objects.values_list("clicks", flat=True)) == 4
+    assert Click.objects.get(pk=f"{0:032x}").at.timestamp() == pytest.approx(1_800_000_000.123456, abs=1e-6)
+
+
+def test_a_visitor_new_to_the_redirect_travels_as_such_through_the_stream():
+    click = ClickData(id="a" * 32, link_id=7, at=1_800_000_000.5, visitor_id="b" * 32, ip_hash="h", user_agent=CHROME,
+                      referrer="https://example.com/\tx", is_bot=False, is_prefetch=True, new_visitor=True)
+    back = ClickData.from_stream({b"c": click.to_stream()["c"].encode()})
+    assert back == ClickData(**{**click.__dict__, "referrer": "https://example.com/ x"})
+    # An entry queued before visitors were marked new: its flags field is 0 or 1 (prefetch).
+    old = "\t".join(["a" * 32, "7", "1800000000.5", "b" * 32, "h", "0", "1", "0", CHROME, ""])
+    assert ClickData.from_stream({b"c": old.encode()}).new_visitor is False
+    assert ClickData.from_stream({b"c": old.encode()}).is_prefetch is True
+
+
+def test_the_redirect_says_which_visitors_it_has_just_given_an_id(client, monkeypatch):
+    sent = []
+    monkeypatch.setattr(clicks, "clicks_store", lambda batch: sent.extend(batch) or len(batch))
+    link = LinkFactory()
+    _get(client, link.code)
+    _get(client, link.code)  # the test client sends back the visitor cookie it was given
+    assert [click.new_visitor for click in sent] == [True, False]
+    assert sent[0].visitor_id == sent[1].visitor_id
 
 
 def test_the_ip_is_never_stored():
