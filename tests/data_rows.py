@@ -18,6 +18,7 @@ DATA_MIGRATIONS = [
     ("tracking", "0002_beat_schedule", "create"),
     ("tracking", "0003_performance_schedule", "create"),
     ("tracking", "0008_partition_clicks_by_month", "schedule"),
+    ("tracking", "0014_flush_every_second", "flush_every_second"),
 ]
 
 

@@ -11,11 +11,11 @@ from .redirect import CookieClick
 
 @shared_task(acks_late=True)
 def flush_clicks() -> int:
-    """Every few seconds (beat): move clicks from the Redis stream to the database."""
+    """Every second (beat): move clicks from the Redis stream to the database."""
     return clicks.flush_clicks()
 
 
-# A click reaches the database within a flush or two (every 2 s, or sooner by the flush
+# A click reaches the database within a flush or two (every second, or sooner by the flush
 # below); give up waiting for one after about 15 s (it was lost with a Redis that died).
 CLICK_WAITS = 12
 
