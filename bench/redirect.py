@@ -7,21 +7,36 @@ medians: this machine's pace drifts with its neighbours). Then it waits for the 
 task and counts the stored clicks.
 Prints: BENCH redirect tracked_rps=N bare_rps=N ratio=R tracked_p99_ms=N bare_p99_ms=N
 answered=N stored=N (the flusher storing clicks on the same cores meanwhile; the tracked
-rate is what the machine sustains: redirects over the time until they are stored), then
+rate is what the machine sustains: redirects over the time until they are stored, which the
+click stream tells: an entry leaves it once its batch has committed), then
 BENCH redirect_web_only ... for the redirect with its clicks left in the stream while
 measured (as when flushers run on other machines; stored once the worker starts), then
-the same for a content piece's link (/r/<code>/<tag>):
-BENCH redirect_content tracked_rps=N ratio=R tracked_p99_ms=N answered=N stored=N with_content=N
+the same for a content piece's link (/r/<code>/<tag>), in the same alternating rounds (the
+redirect line's answered and stored count both kinds):
+BENCH redirect_content tracked_rps=N ratio=R tracked_p99_ms=N answered=N with_content=N
 """
 
 import os
 import statistics
-import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
-from bench.common import PG, PY, ROOT, WEB_WORKERS, bench_env, flush_redis, fresh_database, line, manage, process, wrk
+import redis
 
-SECONDS = int(os.environ.get("BENCH_REDIRECT_SECONDS", "10"))
+from bench.common import (
+    PY,
+    REDIS,
+    ROOT,
+    WEB_WORKERS,
+    bench_env,
+    flush_redis,
+    fresh_database,
+    line,
+    manage,
+    process,
+    wrk,
+)
+
 ROUNDS, ROUND_SECONDS = 5, 4  # alternating rounds per comparison (rates are their medians)
 SUSTAINED_SECONDS = 8  # a tracked round with the flusher on the same cores
 TAIL = 1
@@ -90,34 +105,37 @@ def rate(runs: list[dict]) -> float:
                              for run in runs)
 
 
-def stored_now() -> int:
-    out = subprocess.run(["psql", f"{PG}/{DATABASE}", "-tAc", "SELECT count(*) FROM tracking_click"],
-                         capture_output=True, text=True, check=True).stdout
-    return int(out.strip())
-
-
-def until_stored(target: int, seconds: float = 120) -> float:
-    """When (monotonic time) the stored clicks reached `target` (bounded wait)."""
-    deadline = time.monotonic() + seconds
-    while stored_now() < target and time.monotonic() < deadline:
-        time.sleep(0.05)
+def stream_emptied(stream: str, *, after: float, seconds: float = 120) -> float:
+    """When (monotonic time) the click stream was first seen empty from `after` on (bounded
+    wait). Entries leave it only once the batch that stored them has committed."""
+    client = redis.Redis.from_url(REDIS)
+    time.sleep(max(0.0, after - time.monotonic()))
+    deadline = after + seconds
+    while client.xlen(stream) and time.monotonic() < deadline:
+        time.sleep(0.01)
     return time.monotonic()
 
 
-def sustained_rounds(base: str, tracked_path: str, stored: int) -> tuple[list[dict], list[dict], list[float]]:
+def sustained_rounds(base: str, paths: list[str], stream: str) -> tuple[list, list[list[dict]], list[list[float]]]:
     """With the flusher on the same cores: alternating rounds of the bare view (nothing
-    left to store) and of the redirect, whose rate is its redirects over the time from
-    its round's start until the last of them is stored: the rate the machine sustains,
-    storing included (the tail second is charged to it too)."""
-    bare, tracked, rates = [], [], []
+    left to store) and of each tracked path, whose rate is its redirects over the time
+    from its round's start until the last of them is stored (or its redirects end, if
+    storing kept up): the rate the machine sustains, storing included."""
+    bare: list[dict] = []
+    runs: list[list[dict]] = [[] for _ in paths]
+    rates: list[list[float]] = [[] for _ in paths]
     for _ in range(ROUNDS):
         bare.append(wrk(base, "/bench/bare", seconds=ROUND_SECONDS, tail=0))
-        start = time.monotonic()
-        run = wrk(base, tracked_path, seconds=SUSTAINED_SECONDS, tail=TAIL)
-        stored += run["tracked"]
-        rates.append(run["tracked"] / (until_stored(stored) - start))
-        tracked.append(run)
-    return bare, tracked, rates
+        for i, path in enumerate(paths):
+            start = time.monotonic()
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                running = pool.submit(wrk, base, path, seconds=SUSTAINED_SECONDS, tail=TAIL)
+                # wrk's redirects end TAIL seconds before it stops (it asks for the bare view then).
+                stored_at = stream_emptied(stream, after=start + SUSTAINED_SECONDS - TAIL + 0.05)
+                run = running.result()
+            rates[i].append(run["tracked"] / (stored_at - start))
+            runs[i].append(run)
+    return bare, runs, rates
 
 
 def p99(runs: list[dict]) -> float:
@@ -146,24 +164,22 @@ def main() -> None:
         alone_answered = sum(run["tracked"] for run in alone)
         with process(celery, env):
             before = settle(env, at_least=warm["tracked"] + alone_answered)
-            bare, tracked, sustained = sustained_rounds(base, tracked_path, before)
-            answered = sum(run["tracked"] for run in tracked)
-            stored = settle(env, at_least=before + answered) - before
-            content = wrk(base, f"/r/{code}/{tag}", seconds=SECONDS, tail=TAIL)
-            content_stored = settle(env, at_least=before + stored + content["tracked"]) - before - stored
+            bare, (tracked, content), (sustained, content_rates) = sustained_rounds(
+                base, [tracked_path, f"/r/{code}/{tag}"], env["TRACKING_STREAM"])
+            answered, content_answered = (sum(run["tracked"] for run in runs) for runs in (tracked, content))
+            stored = settle(env, at_least=before + answered + content_answered) - before
             with_content = stored_clicks(env, WITH_CONTENT)
-    errors = sum(run["errors"] for runs in (bare_alone, alone, bare, tracked) for run in runs)
+    errors = sum(run["errors"] for runs in (bare_alone, alone, bare, tracked, content) for run in runs)
     tracked_rps = statistics.median(sustained)
     line("redirect", tracked_rps=round(tracked_rps), bare_rps=round(rate(bare)),
          ratio=round(tracked_rps / rate(bare), 2), tracked_p99_ms=p99(tracked), bare_p99_ms=p99(bare),
-         answered=answered, stored=stored, errors_5xx=errors)
+         answered=answered + content_answered, stored=stored, errors_5xx=errors)
     line("redirect_web_only", tracked_rps=round(rate(alone)), bare_rps=round(rate(bare_alone)),
          ratio=round(rate(alone) / rate(bare_alone), 2), tracked_p99_ms=p99(alone), bare_p99_ms=p99(bare_alone),
          answered=alone_answered, stored=before - warm["tracked"], errors_5xx=errors)
-    content_rps = content["tracked"] / (SECONDS - TAIL)
+    content_rps = statistics.median(content_rates)
     line("redirect_content", tracked_rps=round(content_rps), ratio=round(content_rps / rate(bare), 2),
-         tracked_p99_ms=content["p99_ms"], answered=content["tracked"], stored=content_stored,
-         with_content=with_content, errors_5xx=content["errors"])
+         tracked_p99_ms=p99(content), answered=content_answered, with_content=with_content)
 
 
 if __name__ == "__main__":
