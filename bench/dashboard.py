@@ -3,7 +3,7 @@ product and by creator, at full data and at 1 % of it, on PostgreSQL with produc
 
 Full data: one shop, 500 creators with a link each, a year of daily rollups worth about
 5,000,000 clicks, and 200,000 paid orders (half attributed, with commissions in every
-state). Each page is rendered with the test client 300 times on each size of data (after 10
+state). Each page is rendered with the test client 500 times on each size of data (after 10
 warm-up renders) by two processes in lockstep: a render on full data, one on small, and so
 on, so the machine's ups and downs fall on both alike.
 Prints one line per page:
@@ -18,7 +18,7 @@ from bench.common import PY, ROOT, bench_env, fresh_database, line, manage
 from bench.payouts import psql
 
 PAGES = ("seller:home", "creator:home", "product_table", "creator_table")
-WARM_UP, RENDERS = 10, 300  # renders per page and size of data
+WARM_UP, RENDERS = 10, 500  # renders per page and size of data
 
 SEED = """
 INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active, date_joined)
