@@ -106,12 +106,19 @@ def rate(runs: list[dict]) -> float:
 
 
 def stream_emptied(stream: str, *, after: float, seconds: float = 120) -> float:
-    """When (monotonic time) the click stream was first seen empty from `after` on (bounded
-    wait). Entries leave it only once the batch that stored them has committed."""
+    """When (monotonic time) the click stream was first seen empty, with nothing added to
+    it for 0.1 s, from `after` on (bounded wait). Entries leave it only once the batch that
+    stored them has committed; the quiet tenth of a second makes sure the redirects ended
+    (a flush can empty the stream between two of them)."""
     client = redis.Redis.from_url(REDIS)
     time.sleep(max(0.0, after - time.monotonic()))
     deadline = after + seconds
-    while client.xlen(stream) and time.monotonic() < deadline:
+    while time.monotonic() < deadline:
+        if not client.xlen(stream):
+            last_added_ms = int(client.xinfo_stream(stream)["last-generated-id"].split(b"-")[0])
+            seconds_now, microseconds = client.time()
+            if seconds_now * 1000 + microseconds // 1000 - last_added_ms >= 100:
+                break
         time.sleep(0.01)
     return time.monotonic()
 
