@@ -158,7 +158,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{PORT}"
     gunicorn = [os.path.join(os.path.dirname(PY), "gunicorn"), "config.wsgi:application", "-w", str(WEB_WORKERS),
                 "-b", f"127.0.0.1:{PORT}", "--worker-class", "sync", "--log-level", "warning"]
-    celery = [os.path.join(os.path.dirname(PY), "celery"), "-A", "config", "worker", "-B", "--pool=solo",
+    celery = [os.path.join(os.path.dirname(PY), "celery"), "-A", "config", "worker", "-B", "--concurrency=2",
               "--queues=clicks,default", "--loglevel=WARNING",
               "--schedule", str(ROOT / "bench" / ".celerybeat-schedule")]
     tracked_path = f"/r/{code}"
