@@ -1,7 +1,8 @@
 """BENCH redirect: /r/<code> against a bare Django redirect view, on the production stack.
 
 gunicorn with sync workers as docs/deploy.md sizes them (2 per core + 1) on PostgreSQL
-and Redis, a Celery worker with beat moving clicks from the stream to PostgreSQL, and
+and Redis, a Celery worker with beat (2 processes, as docs/deploy.md runs it) moving clicks
+from the stream to PostgreSQL, and
 wrk on 127.0.0.1 against each URL in alternating rounds (the rates are the rounds'
 medians: this machine's pace drifts with its neighbours). Then it waits for the batch
 task and counts the stored clicks.
