@@ -334,11 +334,6 @@ def click_send(click: ClickData) -> QueuedClick:
     return QueuedClick(click, None)
 
 
-def click_record(click: ClickData) -> str:
-    """Queue the click on the stream, or store it now; returns where it went."""
-    return click_send(click).confirm()
-
-
 def flush_clicks(*, consumer: str | None = None, max_batches: int = 50, reclaim_after_ms: int = 60_000) -> int:
     """Move clicks from the stream to the database in batches; returns how many were new.
 
